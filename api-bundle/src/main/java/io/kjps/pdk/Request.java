@@ -1,0 +1,74 @@
+package io.kjps.pdk;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** {@code kong.request}: the request as the client sent it. Phases: rewrite, access, response, log (headers only). */
+@ProviderType
+public interface Request {
+
+    /** @return {@code kong.request.get_scheme()}: {@code http} or {@code https} */
+    String getScheme();
+
+    /** @return {@code kong.request.get_host()} */
+    String getHost();
+
+    /** @return {@code kong.request.get_port()} */
+    long getPort();
+
+    /** @return {@code kong.request.get_forwarded_scheme()} */
+    String getForwardedScheme();
+
+    /** @return {@code kong.request.get_forwarded_host()} */
+    String getForwardedHost();
+
+    /** @return {@code kong.request.get_forwarded_port()} */
+    long getForwardedPort();
+
+    /** @return {@code kong.request.get_http_version()}, for example 1.1 or 2 */
+    double getHttpVersion();
+
+    /** @return {@code kong.request.get_method()} */
+    String getMethod();
+
+    /** @return {@code kong.request.get_path()}: the normalized path */
+    String getPath();
+
+    /** @return {@code kong.request.get_raw_path()} */
+    String getRawPath();
+
+    /** @return {@code kong.request.get_path_with_query()} */
+    String getPathWithQuery();
+
+    /** @return {@code kong.request.get_raw_query()}, empty when there is none */
+    String getRawQuery();
+
+    /**
+     * {@code kong.request.get_query_arg(name)}.
+     *
+     * @param name the argument name
+     * @return the first value; {@code "true"} for a flag without a value; {@code null} when absent
+     */
+    String getQueryArg(String name);
+
+    /** @return {@code kong.request.get_query()}: every argument with all its values (a flag has none) */
+    Map<String, List<String>> getQuery();
+
+    /**
+     * {@code kong.request.get_header(name)}.
+     *
+     * @param name the header name, case-insensitive
+     * @return the first value, or {@code null} when absent
+     */
+    String getHeader(String name);
+
+    /** @return {@code kong.request.get_headers()}: header names in lower case, with every value */
+    Map<String, List<String>> getHeaders();
+
+    /** @return {@code kong.request.get_raw_body()}, or {@code null} when Kong has none in memory */
+    byte[] getRawBody();
+
+    /** @return {@code kong.request.get_start_time()}: milliseconds since the epoch */
+    double getStartTime();
+}

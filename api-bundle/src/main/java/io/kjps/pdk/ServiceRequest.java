@@ -1,0 +1,74 @@
+package io.kjps.pdk;
+
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** {@code kong.service.request}: changes to the request Kong sends upstream. Phases: rewrite, access. */
+@ProviderType
+public interface ServiceRequest {
+
+    /**
+     * {@code kong.service.request.set_scheme(scheme)}.
+     *
+     * @param scheme {@code http} or {@code https}
+     */
+    void setScheme(String scheme);
+
+    /**
+     * {@code kong.service.request.set_path(path)}.
+     *
+     * @param path the path, starting with {@code /}
+     */
+    void setPath(String path);
+
+    /**
+     * {@code kong.service.request.set_raw_query(query)}.
+     *
+     * @param query the query string without {@code ?}
+     */
+    void setRawQuery(String query);
+
+    /**
+     * {@code kong.service.request.set_method(method)}.
+     *
+     * @param method the HTTP method
+     */
+    void setMethod(String method);
+
+    /**
+     * {@code kong.service.request.set_header(name, value)}.
+     *
+     * @param name the header name
+     * @param value the value
+     */
+    void setHeader(String name, String value);
+
+    /**
+     * {@code kong.service.request.add_header(name, value)}.
+     *
+     * @param name the header name
+     * @param value the value
+     */
+    void addHeader(String name, String value);
+
+    /**
+     * {@code kong.service.request.clear_header(name)}.
+     *
+     * @param name the header name
+     */
+    void clearHeader(String name);
+
+    /**
+     * {@code kong.service.request.set_headers(headers)}.
+     *
+     * @param headers header names to a {@code String} or a {@code List<String>}
+     */
+    void setHeaders(Map<String, ?> headers);
+
+    /**
+     * {@code kong.service.request.set_raw_body(body)}.
+     *
+     * @param body the body bytes
+     */
+    void setRawBody(byte[] body);
+}
