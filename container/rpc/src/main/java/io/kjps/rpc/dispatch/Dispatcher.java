@@ -1,0 +1,345 @@
+package io.kjps.rpc.dispatch;
+
+import io.kjps.rpc.codec.PdkCall;
+import io.kjps.rpc.codec.RpcCodec;
+import io.kjps.rpc.codec.RpcRequest;
+import io.kjps.rpc.codec.StepResult;
+import io.kjps.rpc.config.ConfigException;
+import io.kjps.rpc.plugin.Phase;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Answers Kong's plugin-server methods (SPEC §4.3, §4.14). Instances and events live in server-global tables: the
+ * steps of one event may arrive on different connections.
+ *
+ * <p>Thread-safe; {@link #dispatch} is called concurrently by every connection thread and blocks while a phase
+ * method runs until its next PDK call or its return.
+ */
+public final class Dispatcher {
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final long ID_MASK = 0x7fffffffL;
+
+    private final PluginRegistry registry;
+    private final ExecutorService handlerThreads;
+    private final DispatcherSettings settings;
+    private final Map<Long, Instance> instances = new ConcurrentHashMap<>();
+    private final Map<Long, Event> events = new ConcurrentHashMap<>();
+    private final AtomicLong instanceIds = new AtomicLong();
+    private final AtomicLong eventIds = new AtomicLong();
+    private final LongAdder eventsStarted = new LongAdder();
+    private final LongAdder eventsFailed = new LongAdder();
+    private final long startMillis = System.currentTimeMillis();
+
+    /**
+     * @param registry the plugins being served
+     * @param handlerThreads runs each phase method on its own thread
+     * @param settings timeouts and failure policy
+     */
+    public Dispatcher(PluginRegistry registry, ExecutorService handlerThreads, DispatcherSettings settings) {
+        this.registry = registry;
+        this.handlerThreads = handlerThreads;
+        this.settings = settings;
+    }
+
+    /**
+     * Handles one request.
+     *
+     * @param request Kong's request
+     * @return the result to send
+     * @throws RpcError for a call that fails; its message goes to Kong as the error string
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public Object dispatch(RpcRequest request) throws RpcError, InterruptedException {
+        String method = request.method();
+        Object param = request.param();
+        switch (method) {
+            case "plugin.HandleEvent":
+                return handleEvent(param);
+            case "plugin.Step":
+            case "plugin.StepMultiMap":
+            case "plugin.StepCredential":
+            case "plugin.StepConsumer":
+            case "plugin.StepRoute":
+            case "plugin.StepService":
+            case "plugin.StepMemoryStats":
+            case "plugin.StepPlugin":
+                return step(method, param, false);
+            case "plugin.StepError":
+                return step(method, param, true);
+            case "plugin.StartInstance":
+                return startInstance(param);
+            case "plugin.CloseInstance":
+                return closeInstance(param);
+            case "plugin.InstanceStatus":
+                return instanceStatus(param);
+            case "plugin.GetStatus":
+                return status();
+            case "plugin.GetPluginInfo":
+                return pluginInfo(param);
+            default:
+                throw new RpcError("method " + method + " not implemented");
+        }
+    }
+
+    private Object startInstance(Object param) throws RpcError, InterruptedException {
+        Map<?, ?> p = map(param, "plugin.StartInstance", "{Name, Config}");
+        String name = string(p, "Name", "plugin.StartInstance");
+        Object configValue = p.get("Config");
+        if (configValue != null && !(configValue instanceof String)) {
+            throw new RpcError("plugin.StartInstance: Config must be a JSON string, got "
+                    + RpcCodec.describe(configValue));
+        }
+        String config = (String) configValue;
+        ServedPlugin plugin = registry.await(name, settings.pluginWaitMillis());
+        if (plugin == null) {
+            throw new RpcError("plugin.StartInstance: no plugin named " + name + " is deployed (serving "
+                    + names() + ")");
+        }
+        Object decoded;
+        try {
+            decoded = plugin.configDecoder().decode(config);
+        } catch (ConfigException | LinkageError e) {
+            LOG.log(System.Logger.Level.ERROR, "plugin " + plugin + ": config rejected: " + e.getMessage());
+            throw new RpcError("plugin.StartInstance: bad config for plugin " + name + ": " + e.getMessage());
+        }
+        long id = instanceIds.getAndIncrement() & ID_MASK;
+        Instance instance = new Instance(id, name, config, plugin, decoded);
+        instances.put(id, instance);
+        LOG.log(System.Logger.Level.DEBUG, () -> "started instance " + id + " of " + plugin);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("Name", name);
+        result.put("Id", id);
+        result.put("Config", config);
+        result.put("StartTime", instance.startTimeMillis() / 1000.0);
+        return result;
+    }
+
+    private Object closeInstance(Object param) throws RpcError {
+        long id = id(param, "plugin.CloseInstance");
+        Instance removed = instances.remove(id);
+        if (removed == null) {
+            throw RpcError.noInstance(id);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "closed instance " + id + " of " + removed.pluginName());
+        return instanceStatusOf(removed);
+    }
+
+    private Object instanceStatus(Object param) throws RpcError {
+        long id = id(param, "plugin.InstanceStatus");
+        Instance instance = instances.get(id);
+        if (instance == null) {
+            throw RpcError.noInstance(id);
+        }
+        return instanceStatusOf(instance);
+    }
+
+    private static Map<String, Object> instanceStatusOf(Instance instance) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("Name", instance.pluginName());
+        result.put("Id", instance.id());
+        result.put("Config", instance.configJson());
+        result.put("StartTime", instance.startTimeMillis() / 1000.0);
+        return result;
+    }
+
+    private Object handleEvent(Object param) throws RpcError, InterruptedException {
+        Map<?, ?> p = map(param, "plugin.HandleEvent", "{InstanceId, EventName}");
+        long instanceId = id(p.get("InstanceId"), "plugin.HandleEvent InstanceId");
+        String eventName = string(p, "EventName", "plugin.HandleEvent");
+        Instance instance = instances.get(instanceId);
+        if (instance == null) {
+            throw RpcError.noInstance(instanceId);
+        }
+        Phase phase = Phase.fromKong(eventName);
+        if (phase == null) {
+            throw new RpcError("plugin.HandleEvent: unknown event " + eventName
+                    + "; expected certificate, rewrite, access, response, preread or log");
+        }
+        ServedPlugin plugin = registry.await(instance.pluginName(), settings.pluginWaitMillis());
+        if (plugin == null) {
+            throw new RpcError("plugin.HandleEvent: plugin " + instance.pluginName() + " of instance " + instanceId
+                    + " is not deployed");
+        }
+        long eventId = eventIds.getAndIncrement() & ID_MASK;
+        if (!plugin.handles(phase)) {
+            LOG.log(System.Logger.Level.WARNING, () -> "Kong called phase " + eventName + " of " + plugin
+                    + ", which does not implement it; answering ret. Kong reads phases at start: run `kong reload`.");
+            return new StepResult(eventId, StepResult.RET);
+        }
+        Object config;
+        try {
+            config = instance.configFor(plugin);
+        } catch (ConfigException | LinkageError e) {
+            throw new RpcError("plugin.HandleEvent: config of instance " + instanceId + " does not fit " + plugin
+                    + ": " + e.getMessage());
+        }
+        instance.touch();
+        Event event = new Event(eventId, instance, plugin, phase, config, settings, this::forget);
+        events.put(eventId, event);
+        eventsStarted.increment();
+        plugin.countEvent();
+        try {
+            handlerThreads.execute(event::run);
+        } catch (RejectedExecutionException e) {
+            events.remove(eventId);
+            eventsFailed.increment();
+            throw new RpcError("plugin.HandleEvent: server busy, " + events.size() + " events in flight");
+        }
+        return next(event);
+    }
+
+    private Object step(String method, Object param, boolean error) throws RpcError, InterruptedException {
+        Map<?, ?> p = map(param, method, "{EventId, Data}");
+        long eventId = id(p.get("EventId"), method + " EventId");
+        Event event = events.get(eventId);
+        if (event == null) {
+            throw new RpcError(method + ": no running event " + eventId);
+        }
+        Object data = p.get("Data");
+        if (error) {
+            event.deliver(null, data == null ? "unknown error" : String.valueOf(data));
+        } else {
+            event.deliver(data, null);
+        }
+        return next(event);
+    }
+
+    private StepResult next(Event event) throws InterruptedException {
+        Object data = event.awaitOutput();
+        if (!(data instanceof PdkCall call) || call.terminal()) {
+            forget(event);
+        }
+        return new StepResult(event.id(), data);
+    }
+
+    private void forget(Event event) {
+        events.remove(event.id(), event);
+    }
+
+    /**
+     * Drops instances that ran no event for a while: Kong 3.5+ resets instances without CloseInstance, and a
+     * reload never closes the old workers' instances (SPEC §4.10).
+     *
+     * @param idleMillis how long an instance may stay unused
+     * @return how many were dropped
+     */
+    public int expireInstances(long idleMillis) {
+        long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(idleMillis);
+        int n = 0;
+        for (Instance i : instances.values()) {
+            if (i.lastUsedNanos() - limit < 0 && instances.remove(i.id(), i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Ends every running event (the server is stopping, or its plugin was removed).
+     *
+     * @param pluginName only events of this plugin, or {@code null} for all
+     * @param reason the reason the phase methods see
+     */
+    public void cancelEvents(String pluginName, String reason) {
+        for (Event e : events.values()) {
+            if (pluginName == null || e.plugin().name().equals(pluginName)) {
+                e.cancel(reason);
+                events.remove(e.id(), e);
+            }
+        }
+    }
+
+    /** @return the events in flight */
+    public Collection<Event> events() {
+        return new ArrayList<>(events.values());
+    }
+
+    /** @return the live instances */
+    public Collection<Instance> instances() {
+        return new ArrayList<>(instances.values());
+    }
+
+    /** @return how many events were started since the server started */
+    public long eventsStarted() {
+        return eventsStarted.sum();
+    }
+
+    /** @return the plugins being served */
+    public PluginRegistry registry() {
+        return registry;
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("Pid", ProcessHandle.current().pid());
+        result.put("StartTime", startMillis / 1000.0);
+        result.put("Plugins", names());
+        result.put("Instances", (long) instances.size());
+        result.put("Events", (long) events.size());
+        return result;
+    }
+
+    private Object pluginInfo(Object param) throws RpcError {
+        if (!(param instanceof String name)) {
+            throw new RpcError("plugin.GetPluginInfo: expected a plugin name, got " + RpcCodec.describe(param));
+        }
+        ServedPlugin plugin = registry.get(name);
+        if (plugin == null) {
+            throw new RpcError("plugin.GetPluginInfo: no plugin named " + name + " is deployed");
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("Name", plugin.name());
+        info.put("Version", plugin.descriptor().version());
+        info.put("Priority", (long) plugin.descriptor().priority());
+        List<Object> phases = new ArrayList<>();
+        for (Phase ph : plugin.descriptor().phases()) {
+            phases.add(ph.kongName());
+        }
+        info.put("Phases", phases);
+        info.put("Schema", plugin.descriptor().schemaJson());
+        return info;
+    }
+
+    private List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (ServedPlugin p : registry.all()) {
+            names.add(p.name());
+        }
+        return names;
+    }
+
+    private static Map<?, ?> map(Object param, String method, String shape) throws RpcError {
+        if (!(param instanceof Map<?, ?> m)) {
+            throw new RpcError(method + ": expected a map " + shape + ", got " + RpcCodec.describe(param));
+        }
+        return m;
+    }
+
+    private static String string(Map<?, ?> p, String key, String method) throws RpcError {
+        Object v = p.get(key);
+        if (!(v instanceof String s)) {
+            throw new RpcError(method + ": expected " + key + " as a string, got " + RpcCodec.describe(v));
+        }
+        return s;
+    }
+
+    private static long id(Object v, String what) throws RpcError {
+        if (v instanceof Long l && l >= 0) {
+            return l;
+        }
+        if (v instanceof Double d && d >= 0 && d == Math.rint(d)) {
+            return d.longValue();
+        }
+        throw new RpcError(what + ": expected a non-negative integer id, got " + RpcCodec.describe(v));
+    }
+}

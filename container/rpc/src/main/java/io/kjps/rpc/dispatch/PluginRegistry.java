@@ -1,0 +1,117 @@
+package io.kjps.rpc.dispatch;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The plugins being served, by name. A name belongs to one owner (a bundle) at a time: a second owner claiming a
+ * served name is refused, while the same owner re-registering (a bundle update) replaces its revision.
+ *
+ * <p>A bundle update leaves a short gap with no service; callers {@link #await} a plugin for a bounded time
+ * instead of failing at once.
+ */
+public final class PluginRegistry {
+    private final Map<String, Entry> plugins = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+
+    private record Entry(ServedPlugin plugin, Object owner) {
+    }
+
+    /**
+     * Serves a plugin revision.
+     *
+     * @param plugin the revision
+     * @param owner who provides it (a bundle id); another owner of the same name is refused
+     * @return {@code null} when served, else why it was refused
+     */
+    public String register(ServedPlugin plugin, Object owner) {
+        lock.lock();
+        try {
+            Entry current = plugins.get(plugin.name());
+            if (current != null && !current.owner.equals(owner)) {
+                return "plugin name " + plugin.name() + " is already served by " + current.plugin.origin();
+            }
+            plugins.put(plugin.name(), new Entry(plugin, owner));
+            changed.signalAll();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops serving a revision; does nothing when another revision has replaced it.
+     *
+     * @param plugin the revision
+     * @return whether it was served
+     */
+    public boolean unregister(ServedPlugin plugin) {
+        lock.lock();
+        try {
+            Entry current = plugins.get(plugin.name());
+            if (current != null && current.plugin == plugin) {
+                plugins.remove(plugin.name());
+                changed.signalAll();
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param name a plugin name
+     * @return the revision served now, or {@code null}
+     */
+    public ServedPlugin get(String name) {
+        Entry e = plugins.get(name);
+        return e == null ? null : e.plugin;
+    }
+
+    /**
+     * Waits until a plugin is served.
+     *
+     * @param name the plugin name
+     * @param timeoutMillis how long to wait at most
+     * @return the revision, or {@code null} when none came in time
+     * @throws InterruptedException when interrupted
+     */
+    public ServedPlugin await(String name, long timeoutMillis) throws InterruptedException {
+        ServedPlugin p = get(name);
+        if (p != null || timeoutMillis <= 0) {
+            return p;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while ((p = get(name)) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                changed.awaitNanos(left);
+            }
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return every revision served now */
+    public Collection<ServedPlugin> all() {
+        List<ServedPlugin> out = new ArrayList<>();
+        for (Entry e : plugins.values()) {
+            out.add(e.plugin);
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+}
