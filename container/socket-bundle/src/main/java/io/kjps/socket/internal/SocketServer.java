@@ -1,0 +1,170 @@
+package io.kjps.socket.internal;
+
+import io.kjps.rpc.codec.DecodeLimits;
+import io.kjps.rpc.codec.RpcCodec;
+import io.kjps.rpc.dispatch.Dispatcher;
+import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.RpcConnection;
+import io.kjps.socket.internal.transport.UnixConnection;
+import io.kjps.socket.internal.transport.UnixListener;
+import io.kjps.socket.internal.transport.UnixSocketProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Accepts Kong's connections on the unix socket and serves each one with an {@link RpcConnection} on its own
+ * thread. Knows nothing of OSGi.
+ *
+ * <p>Stopping: the listener closes first (no new connections), events in flight get a bounded time to finish,
+ * then open connections are closed.
+ */
+final class SocketServer {
+    private static final System.Logger LOG = System.getLogger(SocketServer.class.getName());
+    private static final int BACKLOG = 4096;
+
+    private final UnixSocketProvider provider;
+    private final SocketSettings settings;
+    private final Dispatcher dispatcher;
+    private final RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
+    private final ExecutorService connectionThreads = HandlerThreads.create("kong-connection-", 65_536);
+    private final Set<UnixConnection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong accepted = new AtomicLong();
+    private final long pid = ProcessHandle.current().pid();
+    private volatile UnixListener listener;
+    private volatile boolean stopping;
+    private Thread acceptThread;
+
+    SocketServer(UnixSocketProvider provider, SocketSettings settings, Dispatcher dispatcher) {
+        this.provider = provider;
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * Binds the socket and starts accepting.
+     *
+     * @throws IOException when the socket cannot be bound
+     */
+    void start() throws IOException {
+        Path path = settings.socket();
+        SocketFile.prepare(provider, path, settings.takeoverMillis());
+        listener = provider.bind(path, BACKLOG);
+        try {
+            SocketFile.restrict(path, settings.socketMode());
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw new IOException("cannot set mode " + settings.socketMode() + " on " + path + ": " + e, e);
+        }
+        acceptThread = new Thread(this::acceptLoop, "kong-socket-accept");
+        acceptThread.setDaemon(true);
+        acceptThread.start();
+    }
+
+    private void acceptLoop() {
+        UnixListener l = listener;
+        while (!stopping) {
+            UnixConnection c;
+            try {
+                c = l.accept();
+            } catch (IOException e) {
+                if (!stopping) {
+                    LOG.log(System.Logger.Level.ERROR, "accept failed on " + settings.socket() + ": " + e);
+                    backOff();
+                }
+                continue;
+            }
+            long n = accepted.incrementAndGet();
+            open.add(c);
+            try {
+                connectionThreads.execute(() -> serve(c, n));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "no thread for connection " + n + ": " + e);
+                close(c);
+            }
+        }
+    }
+
+    private void serve(UnixConnection c, long n) {
+        try {
+            new RpcConnection(c.in(), c.out(), dispatcher, codec, "connection " + n, pid).run();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + n + ": " + e);
+        } finally {
+            close(c);
+        }
+    }
+
+    private void close(UnixConnection c) {
+        open.remove(c);
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return connections accepted since start */
+    long acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** @return connections open now */
+    int openConnections() {
+        return open.size();
+    }
+
+    /** Stops accepting, drains events in flight for a bounded time, then closes every connection. */
+    void stop() {
+        stopping = true;
+        UnixListener l = listener;
+        if (l != null) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.drainMillis());
+        int inFlight;
+        while ((inFlight = dispatcher.events().size()) > 0 && System.nanoTime() - deadline < 0) {
+            backOffShort();
+        }
+        if (inFlight > 0) {
+            LOG.log(System.Logger.Level.WARNING, inFlight + " events still running after " + settings.drainMillis()
+                    + " ms; ending them");
+        }
+        dispatcher.cancelEvents(null, "the server is stopping");
+        for (UnixConnection c : open) {
+            close(c);
+        }
+        connectionThreads.shutdownNow();
+        if (acceptThread != null) {
+            try {
+                acceptThread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void backOffShort() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
