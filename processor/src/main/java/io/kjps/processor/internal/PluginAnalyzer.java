@@ -1,0 +1,262 @@
+package io.kjps.processor.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks one {@code @KongPlugin} class and collects what Kong is told about it: name, version, priority, phases and
+ * the config schema.
+ */
+public final class PluginAnalyzer {
+
+    /** The annotation's qualified name. */
+    public static final String KONG_PLUGIN = "io.kjps.plugin.KongPlugin";
+
+    /** The phase handler interface's qualified name. */
+    public static final String PHASE_HANDLER = "io.kjps.plugin.KongPhaseHandler";
+
+    /** The phases an external plugin can declare, in the order Kong lists them (and they are written). */
+    public static final List<String> PHASES = List.of("certificate", "rewrite", "access", "response", "preread",
+            "log");
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){0,2}");
+
+    /**
+     * A checked plugin.
+     *
+     * @param name the plugin name
+     * @param version the version
+     * @param priority the priority
+     * @param phases the phases, in Kong's order
+     * @param handler the binary name of the handler class
+     * @param configType the binary name of the config type, or {@code null} without config
+     * @param config the config record (no fields without config)
+     */
+    public record Plugin(String name, String version, int priority, List<String> phases, String handler,
+            String configType, KongType.Record config) {
+
+        /**
+         * The document written for the plugin: {@code {"Kong":{Name, Version, Priority, Phases, Schema},
+         * "Handler":..., "ConfigType":...}}, where {@code Kong} is the object Kong's {@code query_cmd} expects.
+         *
+         * @return a new ordered map
+         */
+        public Map<String, Object> document() {
+            Map<String, Object> schema = new LinkedHashMap<>();
+            schema.put("name", name);
+            Map<String, Object> configEntry = new LinkedHashMap<>();
+            configEntry.put("config", config.schema());
+            schema.put("fields", List.of(configEntry));
+            Map<String, Object> kong = new LinkedHashMap<>();
+            kong.put("Name", name);
+            kong.put("Version", version);
+            kong.put("Priority", priority);
+            kong.put("Phases", phases);
+            kong.put("Schema", schema);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("Kong", kong);
+            doc.put("Handler", handler);
+            doc.put("ConfigType", configType);
+            return doc;
+        }
+    }
+
+    /**
+     * The outcome of a check.
+     *
+     * @param name the plugin name when it is valid (for the duplicate check), else {@code null}
+     * @param plugin the plugin, or {@code null} when errors were found
+     */
+    public record Result(String name, Plugin plugin) {
+    }
+
+    private final ProcessingEnvironment env;
+    private final Elements elements;
+    private final Types types;
+    private final Problems problems;
+
+    /**
+     * Creates an analyzer that reports to {@code problems}.
+     *
+     * @param env the processing environment
+     * @param problems where errors go
+     */
+    public PluginAnalyzer(ProcessingEnvironment env, Problems problems) {
+        this.env = env;
+        this.elements = env.getElementUtils();
+        this.types = env.getTypeUtils();
+        this.problems = problems;
+    }
+
+    /**
+     * Checks a class annotated with {@code @KongPlugin}.
+     *
+     * @param type the class
+     * @param annotation its {@code @KongPlugin}
+     * @return the outcome
+     * @throws Problems.Deferred when a type is not resolved yet
+     */
+    public Result analyze(TypeElement type, AnnotationMirror annotation) {
+        Object nameValue = value(annotation, "name");
+        Object versionValue = value(annotation, "version");
+        Object priorityValue = value(annotation, "priority");
+        if (!(nameValue instanceof String name) || !(versionValue instanceof String version)
+                || !(priorityValue instanceof Integer priority)) {
+            // a missing or malformed value is a compile error javac reports itself
+            return new Result(null, null);
+        }
+        boolean nameOk = NAME.matcher(name).matches();
+        if (!nameOk) {
+            problems.error(type, annotation, "@KongPlugin name \"" + name + "\" of " + type + " is not a valid "
+                    + "Kong plugin name: use lower-case letters a-z, digits, '-' and '_', starting with a letter "
+                    + "or digit (Kong looks plugins up by this name, as listed in kong.conf plugins=)");
+        }
+        if (!VERSION.matcher(version).matches()) {
+            problems.error(type, annotation, "@KongPlugin version \"" + version + "\" of " + type + " must have "
+                    + "one to three numeric parts separated by dots, like 1.2.3 or 0.1: Kong 3.0 and later refuse "
+                    + "to load other forms (\"VERSION field does not follow the x.y.z format\")");
+        }
+        String where = "@KongPlugin class " + type.getQualifiedName();
+        if (type.getKind() != ElementKind.CLASS || type.getModifiers().contains(Modifier.ABSTRACT)
+                || !type.getModifiers().contains(Modifier.PUBLIC)) {
+            problems.error(type, annotation, where + " must be a concrete public class implementing "
+                    + PHASE_HANDLER + " (the server's framework creates it)");
+            return new Result(nameOk ? name : null, null);
+        }
+        if (type.getNestingKind() != NestingKind.TOP_LEVEL && !(type.getNestingKind() == NestingKind.MEMBER
+                && type.getModifiers().contains(Modifier.STATIC))) {
+            problems.error(type, annotation, where + " must be a top-level or static nested class");
+            return new Result(nameOk ? name : null, null);
+        }
+        TypeElement handlerInterface = elements.getTypeElement(PHASE_HANDLER);
+        if (handlerInterface == null) {
+            problems.error(type, annotation, PHASE_HANDLER + " is not on the class path; add the "
+                    + "kong-java-pluginserver-api dependency");
+            return new Result(nameOk ? name : null, null);
+        }
+        DeclaredType handlerType = findSupertype((DeclaredType) type.asType(), handlerInterface);
+        if (handlerType == null) {
+            problems.error(type, annotation, where + " does not implement " + PHASE_HANDLER + "<C>");
+            return new Result(nameOk ? name : null, null);
+        }
+
+        String configType = null;
+        KongType.Record config = new KongType.Record(List.of());
+        if (!handlerType.getTypeArguments().isEmpty()) {
+            TypeMirror c = handlerType.getTypeArguments().get(0);
+            if (c.getKind() == TypeKind.ERROR) {
+                throw new Problems.Deferred(c.toString());
+            }
+            if (c.getKind() != TypeKind.DECLARED) {
+                problems.error(type, annotation, where + " implements " + handlerType + ": its config type " + c
+                        + " must be a record or class (or Void for none), bound by the class itself");
+            } else if (!((TypeElement) ((DeclaredType) c).asElement()).getQualifiedName()
+                    .contentEquals("java.lang.Void")) {
+                configType = elements.getBinaryName((TypeElement) ((DeclaredType) c).asElement()).toString();
+                config = new ConfigSchemas(env, problems).config((DeclaredType) c, type);
+            }
+        }
+
+        List<String> phases = phases(type, handlerInterface);
+        if (phases.isEmpty()) {
+            problems.error(type, annotation, where + " handles no phase: override at least one of "
+                    + String.join(", ", PHASES) + " from " + PHASE_HANDLER);
+        }
+        if (problems.any()) {
+            return new Result(nameOk ? name : null, null);
+        }
+        return new Result(name, new Plugin(name, version, priority, List.copyOf(phases),
+                elements.getBinaryName(type).toString(), configType, config));
+    }
+
+    private Object value(AnnotationMirror am, String name) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> v
+                : elements.getElementValuesWithDefaults(am).entrySet()) {
+            if (v.getKey().getSimpleName().contentEquals(name)) {
+                return v.getValue().getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The parameterization of {@code target} among the supertypes of {@code start}, or null. */
+    private DeclaredType findSupertype(DeclaredType start, TypeElement target) {
+        Deque<TypeMirror> queue = new ArrayDeque<>(List.of(start));
+        Set<String> seen = new HashSet<>();
+        while (!queue.isEmpty()) {
+            TypeMirror t = queue.poll();
+            if (t.getKind() == TypeKind.ERROR) {
+                throw new Problems.Deferred(t.toString());
+            }
+            if (t.getKind() != TypeKind.DECLARED || !seen.add(t.toString())) {
+                continue;
+            }
+            if (((DeclaredType) t).asElement().equals(target)) {
+                return (DeclaredType) t;
+            }
+            queue.addAll(types.directSupertypes(t));
+        }
+        return null;
+    }
+
+    /**
+     * The phases whose method some class or interface below KongPhaseHandler overrides, in Kong's order. An
+     * override anywhere in the hierarchy counts (a superclass, or a default method of an interface that extends
+     * KongPhaseHandler): it is code Kong has to call.
+     */
+    private List<String> phases(TypeElement type, TypeElement handlerInterface) {
+        List<TypeElement> hierarchy = new ArrayList<>();
+        Deque<TypeMirror> queue = new ArrayDeque<>(List.of(type.asType()));
+        Set<TypeElement> seen = new HashSet<>();
+        while (!queue.isEmpty()) {
+            TypeMirror t = queue.poll();
+            if (t.getKind() != TypeKind.DECLARED) {
+                continue;
+            }
+            TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
+            if (e.equals(handlerInterface) || !seen.add(e)) {
+                continue;
+            }
+            hierarchy.add(e);
+            queue.addAll(types.directSupertypes(t));
+        }
+        List<String> out = new ArrayList<>();
+        for (String phase : PHASES) {
+            ExecutableElement declared = ElementFilter.methodsIn(handlerInterface.getEnclosedElements()).stream()
+                    .filter(m -> m.getSimpleName().contentEquals(phase) && m.getParameters().size() == 2)
+                    .findFirst().orElse(null);
+            if (declared == null) {
+                continue;
+            }
+            boolean overridden = hierarchy.stream()
+                    .flatMap(e -> ElementFilter.methodsIn(e.getEnclosedElements()).stream())
+                    .anyMatch(m -> m.getSimpleName().contentEquals(phase) && elements.overrides(m, declared, type));
+            if (overridden) {
+                out.add(phase);
+            }
+        }
+        return out;
+    }
+}
