@@ -1,5 +1,6 @@
 package io.kjps.rpc.codec;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -9,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageFormatException;
+import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 
 /**
  * Msgpack values as plain Java objects, in both directions.
@@ -31,22 +35,62 @@ public final class MsgpackValues {
      * @param in the unpacker, positioned at a value
      * @param limits the bounds checked before allocating
      * @return the value
-     * @throws IOException on EOF mid-value or a read error
+     * @throws IOException on a read error; {@link EOFException} on EOF mid-value
      * @throws ProtocolException on bytes that are not msgpack or exceed the limits (never in sync)
      */
     public static Object read(MessageUnpacker in, DecodeLimits limits) throws IOException, ProtocolException {
-        return read(in, limits, 0);
+        try {
+            return read(in, limits, 0);
+        } catch (MessageInsufficientBufferException eof) {
+            EOFException e = new EOFException("end of stream in the middle of a value");
+            e.initCause(eof);
+            throw e;
+        }
     }
 
     private static Object read(MessageUnpacker in, DecodeLimits limits, int depth)
             throws IOException, ProtocolException {
         MessageFormat format;
+        ValueType type;
         try {
             format = in.getNextFormat();
+            type = format.getValueType(); // throws for 0xc1, the byte msgpack never uses
         } catch (MessageFormatException e) {
             throw new ProtocolException("not msgpack: " + e.getMessage(), false, -1);
         }
-        switch (format.getValueType()) {
+        try {
+            return read(in, limits, depth, format, type);
+        } catch (MessageSizeException e) {
+            // a 32-bit length of 2^31 or more, which msgpack-core refuses before our limits see it
+            throw tooLarge(type, e.getSize(), limits);
+        }
+    }
+
+    private static ProtocolException tooLarge(ValueType type, long size, DecodeLimits limits) {
+        switch (type) {
+            case STRING:
+                return tooLarge("str", size, limits.maxStringBytes());
+            case BINARY:
+                return tooLarge("bin", size, limits.maxBinaryBytes());
+            case EXTENSION:
+                return tooLarge("ext", size, limits.maxBinaryBytes());
+            case ARRAY:
+                return tooLarge("array", size, limits.maxContainerEntries());
+            case MAP:
+                return tooLarge("map", size, limits.maxContainerEntries());
+            default:
+                return new ProtocolException("not msgpack: " + type + " of size " + size, false, -1);
+        }
+    }
+
+    private static ProtocolException tooLarge(String what, long size, int limit) {
+        return new ProtocolException(what + " of " + size + (what.equals("array") || what.equals("map")
+                ? " entries" : " bytes") + " exceeds the limit of " + limit, false, -1);
+    }
+
+    private static Object read(MessageUnpacker in, DecodeLimits limits, int depth, MessageFormat format,
+                               ValueType type) throws IOException, ProtocolException {
+        switch (type) {
             case NIL:
                 in.unpackNil();
                 return null;
@@ -104,9 +148,7 @@ public final class MsgpackValues {
 
     private static void check(int declared, int limit, String what) throws ProtocolException {
         if (declared < 0 || declared > limit) {
-            long size = declared < 0 ? (declared & 0xffffffffL) : declared;
-            throw new ProtocolException(what + " of " + size + (what.equals("array") || what.equals("map")
-                    ? " entries" : " bytes") + " exceeds the limit of " + limit, false, -1);
+            throw tooLarge(what, declared & 0xffffffffL, limit);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.kjps.rpc.codec;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.List;
-import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 
@@ -26,8 +26,9 @@ public final class RpcCodec {
      *
      * @param in the unpacker over the connection
      * @return the request, or {@code null} at a clean end of stream (between messages)
-     * @throws ProtocolException on malformed input; see {@link ProtocolException#inSync()}
-     * @throws IOException on a read error, or EOF in the middle of a message
+     * @throws ProtocolException on malformed input, including EOF in the middle of a message (not in sync); see
+     *         {@link ProtocolException#inSync()}
+     * @throws IOException on a read error
      */
     public RpcRequest readRequest(MessageUnpacker in) throws IOException, ProtocolException {
         if (!in.hasNext()) {
@@ -36,7 +37,7 @@ public final class RpcCodec {
         Object value;
         try {
             value = MsgpackValues.read(in, limits);
-        } catch (MessageInsufficientBufferException eof) {
+        } catch (EOFException eof) {
             throw new ProtocolException("end of stream in the middle of a message", false, -1);
         }
         if (!(value instanceof List<?> message)) {

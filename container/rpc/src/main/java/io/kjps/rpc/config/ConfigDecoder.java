@@ -118,10 +118,13 @@ public final class ConfigDecoder {
             }
             throw new ConfigException(path + ": \"" + s + "\" is not one of " + List.of(raw.getEnumConstants()));
         } else if (raw.isArray()) {
-            List<Object> items = list(e, raw.getComponentType(), path);
-            Object array = Array.newInstance(raw.getComponentType(), items.size());
+            Class<?> component = raw.getComponentType();
+            List<Object> items = list(e, component, path);
+            Object array = Array.newInstance(component, items.size());
             for (int i = 0; i < items.size(); i++) {
-                Array.set(array, i, items.get(i));
+                Object item = items.get(i);
+                // a null element of a primitive array is zero, as a null primitive field is
+                Array.set(array, i, item == null && component.isPrimitive() ? zero(component) : item);
             }
             return array;
         } else if (Set.class.isAssignableFrom(raw)) {

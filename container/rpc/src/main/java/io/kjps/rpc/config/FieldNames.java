@@ -16,16 +16,18 @@ public final class FieldNames {
      *         everything lower-cased ({@code headerName} to {@code header_name})
      */
     public static String toKong(String javaName) {
+        // by code point, exactly as the processor does, so letters outside the BMP give the same names
         StringBuilder sb = new StringBuilder(javaName.length() + 4);
-        for (int i = 0; i < javaName.length(); i++) {
-            char c = javaName.charAt(i);
-            if (Character.isUpperCase(c) && i > 0) {
-                char prev = javaName.charAt(i - 1);
-                if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
-                    sb.append('_');
-                }
+        int previous = -1;
+        for (int i = 0; i < javaName.length(); ) {
+            int cp = javaName.codePointAt(i);
+            if (Character.isUpperCase(cp) && previous != -1
+                    && (Character.isLowerCase(previous) || Character.isDigit(previous))) {
+                sb.append('_');
             }
-            sb.append(c);
+            sb.appendCodePoint(cp);
+            previous = cp;
+            i += Character.charCount(cp);
         }
         return sb.toString().toLowerCase(Locale.ROOT);
     }

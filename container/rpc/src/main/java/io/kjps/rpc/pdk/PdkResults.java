@@ -26,7 +26,8 @@ public final class PdkResults {
         } else if (v instanceof Long || v instanceof Boolean || v instanceof java.math.BigInteger) {
             return v.toString();
         } else if (v instanceof Double d) {
-            return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString(d.longValue()) : d.toString();
+            // integral values print without ".0"; beyond the long range longValue() would clamp, so not there
+            return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? Long.toString(d.longValue()) : d.toString();
         } else if (v instanceof List<?> l && l.isEmpty()) {
             return null;
         }

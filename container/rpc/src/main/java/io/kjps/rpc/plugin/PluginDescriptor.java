@@ -53,7 +53,14 @@ public record PluginDescriptor(String name, String version, int priority, List<P
         String name = string(kong, "Name");
         String version = string(kong, "Version");
         JsonElement priority = kong.get("Priority");
-        if (priority == null || !priority.isJsonPrimitive() || !priority.getAsJsonPrimitive().isNumber()) {
+        int priorityValue;
+        try {
+            if (priority == null || !priority.isJsonPrimitive() || !priority.getAsJsonPrimitive().isNumber()) {
+                throw new ArithmeticException();
+            }
+            // exact: 1.5 or 3000000000 must not become 1 or a wrapped negative number
+            priorityValue = priority.getAsBigDecimal().intValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("plugin descriptor of " + name + " has no integer Priority");
         }
         JsonElement phasesJson = kong.get("Phases");
@@ -62,7 +69,8 @@ public record PluginDescriptor(String name, String version, int priority, List<P
         }
         List<Phase> phases = new ArrayList<>();
         for (JsonElement p : (JsonArray) phasesJson) {
-            Phase phase = Phase.fromKong(p.getAsString());
+            boolean isString = p.isJsonPrimitive() && p.getAsJsonPrimitive().isString();
+            Phase phase = isString ? Phase.fromKong(p.getAsString()) : null;
             if (phase == null) {
                 throw new IllegalArgumentException("plugin descriptor of " + name + " names an unknown phase " + p);
             }
@@ -70,7 +78,12 @@ public record PluginDescriptor(String name, String version, int priority, List<P
         }
         JsonObject schema = object(kong, "Schema");
         JsonElement config = root.get("ConfigType");
-        return new PluginDescriptor(name, version, priority.getAsInt(), Collections.unmodifiableList(phases),
+        if (config != null && !config.isJsonNull()
+                && !(config.isJsonPrimitive() && config.getAsJsonPrimitive().isString())) {
+            throw new IllegalArgumentException("plugin descriptor of " + name
+                    + " has a ConfigType that is not a class name: " + config);
+        }
+        return new PluginDescriptor(name, version, priorityValue, Collections.unmodifiableList(phases),
                 kong.toString(), schema.toString(), string(root, "Handler"),
                 config == null || config.isJsonNull() ? null : config.getAsString());
     }
