@@ -93,12 +93,62 @@ final class ResponsePdk implements Response {
     @Override
     public void error(int status, String message, Map<String, ?> headers) {
         if (headers != null) {
-            // Kong's error() treats a nil message as "use the default"; an empty string would be sent as is
-            k.callTerminal("kong.response.error", status, message, headers);
+            // no nil in the middle of Args (SPEC §4.6): Lua's unpack could drop the headers, so a missing message
+            // is replaced by the text Kong itself would use for the status
+            k.callTerminal("kong.response.error", status, message != null ? message : defaultMessage(status),
+                    headers);
         } else if (message != null) {
             k.callTerminal("kong.response.error", status, message);
         } else {
             error(status);
         }
+    }
+
+    /** Kong's default error messages ({@code kong/pdk/response.lua}, HTTP_MESSAGES). */
+    static String defaultMessage(int status) {
+        return switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Unauthorized";
+            case 402 -> "Payment required";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 406 -> "Not acceptable";
+            case 407 -> "Proxy authentication required";
+            case 408 -> "Request timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 411 -> "Length required";
+            case 412 -> "Precondition failed";
+            case 413 -> "Payload too large";
+            case 414 -> "URI too long";
+            case 415 -> "Unsupported media type";
+            case 416 -> "Range not satisfiable";
+            case 417 -> "Expectation failed";
+            case 418 -> "I'm a teapot";
+            case 421 -> "Misdirected request";
+            case 422 -> "Unprocessable entity";
+            case 423 -> "Locked";
+            case 424 -> "Failed dependency";
+            case 425 -> "Too early";
+            case 426 -> "Upgrade required";
+            case 428 -> "Precondition required";
+            case 429 -> "Too many requests";
+            case 431 -> "Request header fields too large";
+            case 451 -> "Unavailable for legal reasons";
+            case 494 -> "Request header or cookie too large";
+            case 500 -> "An unexpected error occurred";
+            case 501 -> "Not implemented";
+            case 502 -> "An invalid response was received from the upstream server";
+            case 503 -> "The upstream server is currently unavailable";
+            case 504 -> "The upstream server is timing out";
+            case 505 -> "HTTP version not supported";
+            case 506 -> "Variant also negotiates";
+            case 507 -> "Insufficient storage";
+            case 508 -> "Loop detected";
+            case 510 -> "Not extended";
+            case 511 -> "Network authentication required";
+            default -> "The upstream server responded with " + status;
+        };
     }
 }

@@ -160,6 +160,9 @@ class EventKongTest {
                 run(k -> k.response().error(503, "busy", null)));
         assertEquals(terminal("kong.response.error", 503, "busy", why),
                 run(k -> k.response().error(503, "busy", why)));
+        assertEquals(terminal("kong.response.error", 503, "The upstream server is currently unavailable", why),
+                run(k -> k.response().error(503, null, why)),
+                "no nil before the headers: Kong's own default text for the status instead");
     }
 
     @Test
