@@ -1,0 +1,120 @@
+package io.kjps.launcher.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * Stops the framework and deletes the cache directory, whichever way the server ends.
+ *
+ * <ul>
+ *   <li>{@link #request(String)}: a signal or the parent watcher asks to stop. The framework is stopped (the socket
+ *       bundle stops accepting and drains its in-flight events), the launcher's main thread sees it stop and exits
+ *       with 0. If stopping takes longer than the stop timeout, the process is halted with status 1.</li>
+ *   <li>{@link #stopAndClean()}: stops the framework if it still runs, waits for it (bounded), and deletes the cache
+ *       directory. Idempotent; the main thread calls it on every exit path, and the JVM shutdown hook calls it for
+ *       exits nobody planned ({@code System.exit} from a bundle, SIGHUP).</li>
+ * </ul>
+ * The socket file is never removed: during {@code kong reload} the new server may already own it (SPEC §3.6).
+ */
+public final class Shutdown {
+
+    private static final Logger LOG = Logger.getLogger(Shutdown.class.getName());
+
+    private final Framework framework;
+    private final Path cacheDir;
+    private final Duration stopTimeout;
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private final CountDownLatch cleaned = new CountDownLatch(1);
+
+    /**
+     * @param framework   the framework to stop
+     * @param cacheDir    this process's cache directory, deleted once the framework has stopped
+     * @param stopTimeout how long the framework may take to stop
+     */
+    public Shutdown(Framework framework, Path cacheDir, Duration stopTimeout) {
+        this.framework = framework;
+        this.cacheDir = cacheDir;
+        this.stopTimeout = stopTimeout;
+    }
+
+    /** Asks the server to stop, for {@code reason} (logged). Later requests are logged and otherwise ignored. */
+    public void request(String reason) {
+        if (!requested.compareAndSet(false, true)) {
+            LOG.info(reason + "; already stopping");
+            return;
+        }
+        LOG.info(reason + "; stopping");
+        startDeadline();
+        try {
+            framework.stop();
+        } catch (BundleException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot stop the framework", e);
+        }
+    }
+
+    /** Whether {@link #request(String)} has been called. */
+    public boolean isRequested() {
+        return requested.get();
+    }
+
+    /** Stops the framework if needed, waits for it up to the stop timeout, then deletes the cache directory. */
+    public synchronized void stopAndClean() {
+        if (cleaned.getCount() == 0) {
+            return;
+        }
+        try {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                framework.stop();
+                if (framework.waitForStop(stopTimeout.toMillis()).getType()
+                        == FrameworkEvent.WAIT_TIMEDOUT) {
+                    LOG.severe("the framework did not stop within " + stopTimeout.toSeconds() + " s");
+                }
+            }
+        } catch (BundleException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot stop the framework", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            CacheDirectory.deleteRecursively(cacheDir);
+        } catch (IOException e) {
+            LOG.warning("cannot delete cache directory " + cacheDir + ": " + e);
+        }
+        cleaned.countDown();
+    }
+
+    /** A JVM shutdown hook running {@link #stopAndClean()}. */
+    public Thread hook() {
+        return new Thread(this::stopAndClean, "kjps-shutdown-hook");
+    }
+
+    private void startDeadline() {
+        Thread deadline = new Thread(() -> {
+            try {
+                if (!cleaned.await(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.severe("the framework did not stop within " + stopTimeout.toSeconds() + " s; halting");
+                    try {
+                        CacheDirectory.deleteRecursively(cacheDir);
+                    } catch (IOException e) {
+                        LOG.warning("cannot delete cache directory " + cacheDir + ": " + e);
+                    }
+                    Runtime.getRuntime().halt(LauncherOptions.EXIT_FAILURE);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kjps-stop-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
+    }
+}

@@ -1,0 +1,182 @@
+package io.kjps.container;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The built distribution running as a separate process, started the way Kong's {@code start_cmd} starts it:
+ * {@code bin/kong-java-pluginserver -kong-prefix <dir>}, stderr captured to {@code <dir>/server.log}.
+ */
+final class ServerProcess implements AutoCloseable {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path prefix;
+    private final Process process;
+    private final Path log;
+    private final Path stdout;
+
+    private ServerProcess(Path prefix, Process process, Path log, Path stdout) {
+        this.prefix = prefix;
+        this.process = process;
+        this.log = log;
+        this.stdout = stdout;
+    }
+
+    /** @return the distribution under test, from the failsafe property {@code kjps.dist.dir} */
+    static Path distribution() {
+        String dir = System.getProperty("kjps.dist.dir");
+        if (dir == null) {
+            throw new IllegalStateException("system property kjps.dist.dir (the built distribution) is not set");
+        }
+        return Paths.get(dir).toAbsolutePath();
+    }
+
+    /** @return a fresh, short Kong prefix (unix socket paths are limited to 107 bytes) */
+    static Path newPrefix() throws IOException {
+        return Files.createTempDirectory(Paths.get("/tmp"), "kjps");
+    }
+
+    /**
+     * Starts the server and waits until it listens with every plugin served.
+     *
+     * @param prefix the Kong prefix
+     * @param opts extra JVM options (for example {@code -Dkjps.abandon.timeout.ms=2000}), or empty
+     * @param plugins plugin names to wait for
+     * @return the running server
+     */
+    static ServerProcess start(Path prefix, String opts, String... plugins) throws IOException {
+        Path dist = distribution();
+        Path log = prefix.resolve("server.log");
+        Path out = prefix.resolve("server.stdout");
+        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/kong-java-pluginserver").toString(),
+                "-kong-prefix", prefix.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        Map<String, String> env = pb.environment();
+        if (!opts.isEmpty()) {
+            env.put("KONG_JAVA_PLUGINSERVER_OPTS", opts);
+        }
+        ServerProcess server = new ServerProcess(prefix, pb.start(), log, out);
+        server.awaitReady(plugins);
+        return server;
+    }
+
+    private void awaitReady(String... plugins) {
+        long before = logText().split("listening on", -1).length;
+        await("the server listens and serves " + List.of(plugins), START_TIMEOUT, () -> {
+            String text = logText();
+            if (text.split("listening on", -1).length <= before || !Files.exists(socket())) {
+                return false;
+            }
+            for (String p : plugins) {
+                if (!text.contains("serving " + p + " ") && !text.contains("updated to " + p + " ")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** @return the socket Kong would connect to */
+    Path socket() {
+        return prefix.resolve("kong-java-pluginserver.socket");
+    }
+
+    Path prefix() {
+        return prefix;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** @return everything the server logged on stderr so far */
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return everything the server printed on stdout */
+    String stdoutText() throws IOException {
+        return Files.exists(stdout) ? Files.readString(stdout, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    /** @return the resident set size in kB, from /proc */
+    long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid());
+    }
+
+    /** @return the number of threads of the process, from /proc */
+    long threads() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no Threads for " + pid());
+    }
+
+    /**
+     * Sends SIGTERM, as Kong does at stop and reload, and waits for the exit.
+     *
+     * @return the exit status
+     */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("the server did not stop within 30 s of SIGTERM; log:\n" + logText());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the process with SIGKILL. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls a condition until it holds or the deadline passes. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting until " + what);
+            }
+        }
+    }
+}
