@@ -53,4 +53,13 @@ public interface Kong {
      * @throws PdkException when Kong reports an error or the event is finished
      */
     Object call(String method, Object... args);
+
+    /** @return {@code kong.router}: the matched route and service */
+    Router router();
+
+    /** @return {@code kong.vault}: secret references */
+    Vault vault();
+
+    /** @return {@code kong.cluster}: the Kong cluster */
+    Cluster cluster();
 }

@@ -42,4 +42,28 @@ public interface Log {
      * @param value the value
      */
     void setSerializeValue(String key, Object value);
+
+    /**
+     * {@code kong.log.inspect(args...)}: a debug dump of the values, when Kong's inspect is enabled. Every phase.
+     *
+     * @param args the values
+     */
+    void inspect(Object... args);
+
+    /**
+     * {@code kong.log.deprecation(args...)}: a deprecation warning. Every phase.
+     *
+     * @param args the message parts
+     */
+    void deprecation(Object... args);
+
+    /**
+     * {@code kong.log.set_serialize_value(key, value, {mode = mode})}. Phases: certificate, rewrite, access,
+     * header_filter, response, body_filter, log.
+     *
+     * @param key a dotted key path
+     * @param value the value
+     * @param mode {@code "set"} (the default), {@code "add"} (only when absent) or {@code "replace"} (only when present)
+     */
+    void setSerializeValue(String key, Object value, String mode);
 }

@@ -1,5 +1,6 @@
 package io.kjps.pdk;
 
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** {@code kong.nginx}: nginx variables and the request's {@code ngx.ctx}. */
@@ -38,4 +39,13 @@ public interface Nginx {
 
     /** @return {@code kong.nginx.req_start_time()}: seconds since the epoch */
     double reqStartTime();
+
+    /**
+     * {@code kong.nginx.get_statistics()}: nginx connection counters ({@code connections_active},
+     * {@code connections_reading}, {@code connections_writing}, {@code connections_waiting},
+     * {@code connections_accepted}, {@code connections_handled}, {@code total_requests}). Every phase.
+     *
+     * @return counter name to value
+     */
+    Map<String, Long> getStatistics();
 }

@@ -2,6 +2,7 @@ package io.kjps.pdk;
 
 import java.util.List;
 import java.util.Map;
+import io.kjps.pdk.entity.UriCaptures;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** {@code kong.request}: the request as the client sent it. Phases: rewrite, access, response, log (headers only). */
@@ -71,4 +72,60 @@ public interface Request {
 
     /** @return {@code kong.request.get_start_time()}: milliseconds since the epoch */
     double getStartTime();
+
+    /** @return {@code kong.request.get_forwarded_path()}: honouring {@code X-Forwarded-Path} from trusted proxies */
+    String getForwardedPath();
+
+    /** @return {@code kong.request.get_forwarded_prefix()}, or {@code null} */
+    String getForwardedPrefix();
+
+    /**
+     * {@code kong.request.get_query(max_args)}.
+     *
+     * @param maxArgs the most arguments Kong parses (1 to 1000)
+     * @return every argument with all its values (a flag has none)
+     */
+    Map<String, List<String>> getQuery(int maxArgs);
+
+    /**
+     * {@code kong.request.get_headers(max_headers)}.
+     *
+     * @param maxHeaders the most headers Kong reads (1 to 1000)
+     * @return header names in lower case, with every value
+     */
+    Map<String, List<String>> getHeaders(int maxHeaders);
+
+    /**
+     * {@code kong.request.get_raw_body(max_allowed_file_size)} (the argument exists from Kong 3.8): also reads a body
+     * nginx buffered to a file, up to this size.
+     *
+     * @param maxAllowedFileSize the largest file Kong reads, in bytes
+     * @return the body, or {@code null}
+     */
+    byte[] getRawBody(long maxAllowedFileSize);
+
+    /**
+     * {@code kong.request.get_body()}: the body parsed by its content type (JSON, form, multipart). Phases: rewrite,
+     * access, response, admin_api.
+     *
+     * @return a {@code Map<Object, Object>} or a {@code List<Object>} (a JSON array); an empty JSON object arrives as
+     *         an empty list; {@code null} when Kong could not parse it
+     */
+    Object getBody();
+
+    /**
+     * {@code kong.request.get_body(mimetype)}.
+     *
+     * @param mimetype the content type to parse as, for example {@code application/json}
+     * @return as {@link #getBody()}
+     */
+    Object getBody(String mimetype);
+
+    /**
+     * {@code kong.request.get_uri_captures()}: the regex captures of the route path. Phases: rewrite, access,
+     * header_filter, response, body_filter, log.
+     *
+     * @return the captures (both maps empty when the path had none)
+     */
+    UriCaptures getUriCaptures();
 }

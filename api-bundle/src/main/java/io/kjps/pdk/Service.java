@@ -26,4 +26,35 @@ public interface Service {
      * @param port the target port
      */
     void setTarget(String host, int port);
+
+    /**
+     * {@code kong.service.set_retries(retries)}. Phase: access.
+     *
+     * @param retries how often Kong retries a failed connection (0 to 32767)
+     */
+    void setRetries(int retries);
+
+    /**
+     * {@code kong.service.set_timeouts(connect, write, read)}. Phase: access.
+     *
+     * @param connectTimeout milliseconds, 1 to 2147483646
+     * @param writeTimeout milliseconds
+     * @param readTimeout milliseconds
+     */
+    void setTimeouts(int connectTimeout, int writeTimeout, int readTimeout);
+
+    /**
+     * {@code kong.service.set_tls_verify(on)}: whether Kong verifies the upstream's certificate. Phases: rewrite,
+     * access, balancer, preread.
+     *
+     * @param on verify or not
+     */
+    void setTlsVerify(boolean on);
+
+    /**
+     * {@code kong.service.set_tls_verify_depth(depth)}. Phases: rewrite, access, balancer, preread.
+     *
+     * @param depth the longest certificate chain Kong accepts (0 to 64)
+     */
+    void setTlsVerifyDepth(int depth);
 }

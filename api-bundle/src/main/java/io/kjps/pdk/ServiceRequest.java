@@ -71,4 +71,39 @@ public interface ServiceRequest {
      * @param body the body bytes
      */
     void setRawBody(byte[] body);
+
+    /**
+     * {@code kong.service.request.enable_buffering()}: Kong reads the whole upstream response, so the response phase
+     * sees it (and {@link ServiceResponse#getRawBody()} works). Phases: rewrite, access, balancer.
+     */
+    void enableBuffering();
+
+    /**
+     * {@code kong.service.request.set_query(args)}: replaces the query string. Phases: rewrite, access.
+     *
+     * @param args names to a {@code String}, {@code Boolean} (a flag) or a {@code List} of them
+     */
+    void setQuery(Map<String, ?> args);
+
+    /**
+     * {@code kong.service.request.clear_query_arg(name)}. Phases: rewrite, access.
+     *
+     * @param name the argument to remove
+     */
+    void clearQueryArg(String name);
+
+    /**
+     * {@code kong.service.request.set_body(args, mimetype)}: encodes the body by content type (JSON, form,
+     * multipart). Phases: rewrite, access.
+     *
+     * @param args the body fields
+     * @param mimetype the content type, or {@code null} to use the request's
+     */
+    void setBody(Map<String, ?> args, String mimetype);
+
+    /** {@code kong.service.request.disable_tls()}: plain connection to an https upstream. Phases: rewrite, access, balancer. */
+    void disableTls();
+
+    /** {@code kong.service.request.enable_tls()}: undoes {@link #disableTls()}. Phases: rewrite, access, balancer. */
+    void enableTls();
 }

@@ -24,4 +24,28 @@ public interface ServiceResponse {
 
     /** @return {@code kong.service.response.get_raw_body()} (response phase, buffered proxying) */
     byte[] getRawBody();
+
+    /**
+     * {@code kong.service.response.get_headers(max_headers)}. Phases: header_filter, response, body_filter, log.
+     *
+     * @param maxHeaders the most headers Kong reads
+     * @return header names to every value
+     */
+    Map<String, List<String>> getHeaders(int maxHeaders);
+
+    /**
+     * {@code kong.service.response.get_body()}: the upstream body parsed by its content type. Phase: response
+     * (needs buffering).
+     *
+     * @return a {@code Map<Object, Object>} or {@code List<Object>}, or {@code null}
+     */
+    Object getBody();
+
+    /**
+     * {@code kong.service.response.get_body(mimetype)}.
+     *
+     * @param mimetype the content type to parse as
+     * @return as {@link #getBody()}
+     */
+    Object getBody(String mimetype);
 }

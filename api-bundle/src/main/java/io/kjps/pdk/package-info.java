@@ -14,13 +14,33 @@
  *   <li>multi-value results (headers, query) are {@code Map<String, List<String>>}: a query flag {@code ?a} is an
  *       empty list, and a flag inside a list is the string {@code "true"};</li>
  *   <li>an empty Lua table arrives as an empty list even where a map is meant;</li>
- *   <li>raw bodies are {@code byte[]}.</li>
+ *   <li>raw bodies are {@code byte[]}, whether Kong sends msgpack bin (3.x) or str (2.x);</li>
+ *   <li>integer-keyed tables (the unnamed URI captures, whose key 0 is the whole match) are
+ *       {@code Map<Integer, String>} in {@link io.kjps.pdk.entity.UriCaptures}; a Lua array there counts from 1;</li>
+ *   <li>{@code kong.log.serialize()} is the JSON text Kong produces ({@link io.kjps.pdk.Log#serialize()}), not a
+ *       map;</li>
+ *   <li>entities (route, service, consumer, credential, memory stats, vault references) are records in
+ *       {@link io.kjps.pdk.entity} with the whole table in {@code raw()}; nil is {@code null};</li>
+ *   <li>parsed bodies ({@code get_body}) and ctx values are plain {@code Map<Object, Object>} / {@code List<Object>}
+ *       trees; a JSON null inside keeps its key with a {@code null} value;</li>
+ *   <li>arguments never carry a nil in the middle (Lua's {@code unpack} would cut the list there):
+ *       {@code exit(status, null, headers)} sends {@code ""} as the body, {@code error(status, null, headers)}
+ *       Kong's own default message, optional trailing arguments are left out rather than sent as nil, and
+ *       {@code authenticate(null, credential)} is refused with {@link IllegalArgumentException};</li>
+ *   <li>{@code plugin.StepError} (Kong 2.x {@code nil, err}) and calls after the event ended throw
+ *       {@link io.kjps.pdk.PdkException}.</li>
  * </ul>
+ *
+ * <p>Not reachable from an external plugin's phases, so not typed: {@code kong.response.get_raw_body} and
+ * {@code set_raw_body} (body_filter only; to change the client body in the response phase, read
+ * {@code kong.service().response().getRawBody()} and end with {@code kong.response().exit(status, body, headers)}),
+ * functions that take Lua callbacks ({@code set_target_retry_callback}) and the method tables of
+ * {@code kong.telemetry} / {@code kong.tracing}. {@link io.kjps.pdk.Kong#call} reaches everything else by name.
  *
  * <p>Calls not covered by a typed method can be made by name with {@link io.kjps.pdk.Kong#call(String, Object...)}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.kjps.pdk;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package io.kjps.rpc.pdk;
 
 import io.kjps.pdk.Client;
+import io.kjps.pdk.Cluster;
 import io.kjps.pdk.Ctx;
 import io.kjps.pdk.Ip;
 import io.kjps.pdk.Kong;
@@ -10,7 +11,9 @@ import io.kjps.pdk.Node;
 import io.kjps.pdk.Plugin;
 import io.kjps.pdk.Request;
 import io.kjps.pdk.Response;
+import io.kjps.pdk.Router;
 import io.kjps.pdk.Service;
+import io.kjps.pdk.Vault;
 
 /** The {@link Kong} handle of one event; namespaces are created on first use. */
 public final class EventKong implements Kong {
@@ -25,6 +28,9 @@ public final class EventKong implements Kong {
     private Client client;
     private Ip ip;
     private Plugin plugin;
+    private Router router;
+    private Vault vault;
+    private Cluster cluster;
 
     /** @param caller sends the calls of this event */
     public EventKong(PdkCaller caller) {
@@ -89,6 +95,24 @@ public final class EventKong implements Kong {
     public Plugin plugin() {
         Plugin p = plugin;
         return p != null ? p : (plugin = new PluginPdk(caller));
+    }
+
+    @Override
+    public Router router() {
+        Router r = router;
+        return r != null ? r : (router = new RouterPdk(caller));
+    }
+
+    @Override
+    public Vault vault() {
+        Vault v = vault;
+        return v != null ? v : (vault = new VaultPdk(caller));
+    }
+
+    @Override
+    public Cluster cluster() {
+        Cluster c = cluster;
+        return c != null ? c : (cluster = new ClusterPdk(caller));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kjps.rpc.pdk;
 
 import io.kjps.pdk.Log;
+import java.util.Map;
 
 /** {@code kong.log} over a {@link PdkCaller}. */
 final class LogPdk implements Log {
@@ -54,5 +55,24 @@ final class LogPdk implements Log {
     @Override
     public void setSerializeValue(String key, Object value) {
         k.call("kong.log.set_serialize_value", key, value);
+    }
+
+    @Override
+    public void inspect(Object... args) {
+        k.call("kong.log.inspect", args);
+    }
+
+    @Override
+    public void deprecation(Object... args) {
+        k.call("kong.log.deprecation", args);
+    }
+
+    @Override
+    public void setSerializeValue(String key, Object value, String mode) {
+        if (mode == null) {
+            setSerializeValue(key, value);
+        } else {
+            k.call("kong.log.set_serialize_value", key, value, Map.of("mode", mode));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.kjps.rpc.pdk;
 
 import io.kjps.pdk.Nginx;
+import java.util.Map;
 
 /** {@code kong.nginx} over a {@link PdkCaller}. */
 final class NginxPdk implements Nginx {
@@ -42,5 +43,11 @@ final class NginxPdk implements Nginx {
     public double reqStartTime() {
         String m = "kong.nginx.req_start_time";
         return PdkResults.doubleValue(m, k.call(m));
+    }
+
+    @Override
+    public Map<String, Long> getStatistics() {
+        String m = "kong.nginx.get_statistics";
+        return Entities.longs(m, k.call(m));
     }
 }

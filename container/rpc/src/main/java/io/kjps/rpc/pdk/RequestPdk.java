@@ -1,6 +1,7 @@
 package io.kjps.rpc.pdk;
 
 import io.kjps.pdk.Request;
+import io.kjps.pdk.entity.UriCaptures;
 import java.util.List;
 import java.util.Map;
 
@@ -118,5 +119,49 @@ final class RequestPdk implements Request {
     public double getStartTime() {
         String m = "kong.request.get_start_time";
         return PdkResults.doubleValue(m, k.call(m));
+    }
+
+    @Override
+    public String getForwardedPath() {
+        return str("kong.request.get_forwarded_path");
+    }
+
+    @Override
+    public String getForwardedPrefix() {
+        return str("kong.request.get_forwarded_prefix");
+    }
+
+    @Override
+    public Map<String, List<String>> getQuery(int maxArgs) {
+        String m = "kong.request.get_query";
+        return PdkResults.multimap(m, k.call(m, maxArgs));
+    }
+
+    @Override
+    public Map<String, List<String>> getHeaders(int maxHeaders) {
+        String m = "kong.request.get_headers";
+        return PdkResults.multimap(m, k.call(m, maxHeaders));
+    }
+
+    @Override
+    public byte[] getRawBody(long maxAllowedFileSize) {
+        String m = "kong.request.get_raw_body";
+        return PdkResults.bytes(m, k.call(m, maxAllowedFileSize));
+    }
+
+    @Override
+    public Object getBody() {
+        return k.call("kong.request.get_body");
+    }
+
+    @Override
+    public Object getBody(String mimetype) {
+        return mimetype == null ? getBody() : k.call("kong.request.get_body", mimetype);
+    }
+
+    @Override
+    public UriCaptures getUriCaptures() {
+        String m = "kong.request.get_uri_captures";
+        return Entities.uriCaptures(m, k.call(m));
     }
 }

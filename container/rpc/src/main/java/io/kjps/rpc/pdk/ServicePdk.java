@@ -35,4 +35,24 @@ final class ServicePdk implements Service {
     public void setTarget(String host, int port) {
         k.call("kong.service.set_target", host, port);
     }
+
+    @Override
+    public void setRetries(int retries) {
+        k.call("kong.service.set_retries", retries);
+    }
+
+    @Override
+    public void setTimeouts(int connectTimeout, int writeTimeout, int readTimeout) {
+        k.call("kong.service.set_timeouts", connectTimeout, writeTimeout, readTimeout);
+    }
+
+    @Override
+    public void setTlsVerify(boolean on) {
+        k.call("kong.service.set_tls_verify", on);
+    }
+
+    @Override
+    public void setTlsVerifyDepth(int depth) {
+        k.call("kong.service.set_tls_verify_depth", depth);
+    }
 }

@@ -55,4 +55,38 @@ final class ServiceRequestPdk implements ServiceRequest {
     public void setRawBody(byte[] body) {
         k.call("kong.service.request.set_raw_body", (Object) body);
     }
+
+    @Override
+    public void enableBuffering() {
+        k.call("kong.service.request.enable_buffering");
+    }
+
+    @Override
+    public void setQuery(Map<String, ?> args) {
+        k.call("kong.service.request.set_query", args);
+    }
+
+    @Override
+    public void clearQueryArg(String name) {
+        k.call("kong.service.request.clear_query_arg", name);
+    }
+
+    @Override
+    public void setBody(Map<String, ?> args, String mimetype) {
+        if (mimetype == null) {
+            k.call("kong.service.request.set_body", args);
+        } else {
+            k.call("kong.service.request.set_body", args, mimetype);
+        }
+    }
+
+    @Override
+    public void disableTls() {
+        k.call("kong.service.request.disable_tls");
+    }
+
+    @Override
+    public void enableTls() {
+        k.call("kong.service.request.enable_tls");
+    }
 }

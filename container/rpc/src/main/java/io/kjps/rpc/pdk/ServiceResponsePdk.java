@@ -35,4 +35,20 @@ final class ServiceResponsePdk implements ServiceResponse {
         String m = "kong.service.response.get_raw_body";
         return PdkResults.bytes(m, k.call(m));
     }
+
+    @Override
+    public Map<String, List<String>> getHeaders(int maxHeaders) {
+        String m = "kong.service.response.get_headers";
+        return PdkResults.multimap(m, k.call(m, maxHeaders));
+    }
+
+    @Override
+    public Object getBody() {
+        return k.call("kong.service.response.get_body");
+    }
+
+    @Override
+    public Object getBody(String mimetype) {
+        return mimetype == null ? getBody() : k.call("kong.service.response.get_body", mimetype);
+    }
 }

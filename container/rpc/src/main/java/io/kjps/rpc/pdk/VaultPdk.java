@@ -1,0 +1,33 @@
+package io.kjps.rpc.pdk;
+
+import io.kjps.pdk.Vault;
+import io.kjps.pdk.entity.VaultReference;
+
+/** {@code kong.vault} over a {@link PdkCaller}. */
+final class VaultPdk implements Vault {
+    private final PdkCaller k;
+
+    VaultPdk(PdkCaller caller) {
+        this.k = caller;
+    }
+
+    @Override
+    public String get(String reference) {
+        String m = "kong.vault.get";
+        return PdkResults.string(m, k.call(m, reference));
+    }
+
+    @Override
+    public boolean isReference(String reference) {
+        String m = "kong.vault.is_reference";
+        Object v = k.call(m, reference);
+        // nil (for example from an older Kong without the function) is "no"
+        return v != null && PdkResults.bool(m, v);
+    }
+
+    @Override
+    public VaultReference parseReference(String reference) {
+        String m = "kong.vault.parse_reference";
+        return Entities.vaultReference(m, k.call(m, reference));
+    }
+}

@@ -1,0 +1,473 @@
+package io.kjps.testkit;
+
+import io.kjps.emulator.EventOutcome;
+import io.kjps.emulator.FakeRequest;
+import io.kjps.emulator.KongClient;
+import io.kjps.emulator.KongConnectionPool;
+import io.kjps.emulator.KongEmulator;
+import io.kjps.plugin.KongPhaseHandler;
+import io.kjps.rpc.codec.DecodeLimits;
+import io.kjps.rpc.codec.RpcCodec;
+import io.kjps.rpc.config.ConfigDecoder;
+import io.kjps.rpc.dispatch.Dispatcher;
+import io.kjps.rpc.dispatch.DispatcherSettings;
+import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.dispatch.PluginRegistry;
+import io.kjps.rpc.dispatch.ServedPlugin;
+import io.kjps.rpc.plugin.Phase;
+import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.rpc.server.RpcConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one plugin's phases for one request against an in-memory fake Kong, through the same RPC codec and dispatcher
+ * as the production server, over a real unix socket:
+ *
+ * <pre>{@code
+ * PluginTester.Result r = PluginTester.of(new MyPlugin())
+ *         .configJson("{\"header_name\":\"x-api-key\"}")
+ *         .request(q -> q.method("GET").path("/x").header("x-api-key", "k1"))
+ *         .run();
+ * assertEquals(200, r.response().status());
+ * }</pre>
+ *
+ * <p>The plugin's descriptor is read from {@code META-INF/kong-java-pluginserver/plugins/<name>.json} on the class
+ * path, as the annotation processor writes it, and its config type is decoded by the production
+ * {@link ConfigDecoder}, so defaults, required fields and snake_case names behave as behind Kong. Kong is played by
+ * {@code kong-emulator}'s {@link KongEmulator} (Kong's packer and bridge loop) and {@link FakeRequest} (Kong's PDK
+ * answers for one HTTP request, with Kong's phase checks: a call Kong forbids in a phase raises and abandons the
+ * phase, as in Kong).
+ *
+ * <p>Phases run in Kong's order: {@code rewrite}, {@code access}, {@code response}, {@code log}, each only when the
+ * plugin declares it. After {@code kong.response.exit} or {@code error}, {@code response} is skipped and {@code log}
+ * still runs, as in Kong.
+ *
+ * @param <C> the plugin's config type
+ */
+public final class PluginTester<C> {
+    private static final Phase[] ORDER = {Phase.REWRITE, Phase.ACCESS, Phase.RESPONSE, Phase.LOG};
+
+    private final KongPhaseHandler<C> plugin;
+    private final PluginDescriptor descriptor;
+    private String configJson = "{}";
+    private Consumer<FakeRequest.Builder> request = b -> { };
+    private List<Phase> phases;
+    private Duration timeout = Duration.ofSeconds(30);
+
+    private PluginTester(KongPhaseHandler<C> plugin, PluginDescriptor descriptor) {
+        this.plugin = plugin;
+        this.descriptor = descriptor;
+    }
+
+    /**
+     * A tester for one plugin instance.
+     *
+     * @param plugin the plugin; its class must carry {@code @KongPlugin} and be built with the annotation processor
+     * @param <C> its config type
+     * @return the tester
+     * @throws IllegalArgumentException when no descriptor for the class is on the class path
+     */
+    public static <C> PluginTester<C> of(KongPhaseHandler<C> plugin) {
+        return new PluginTester<>(Objects.requireNonNull(plugin), descriptorOf(plugin.getClass()));
+    }
+
+    /** Finds the processor-written descriptor whose handler is this class (the annotation is class-retained). */
+    private static PluginDescriptor descriptorOf(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        List<String> found = new ArrayList<>();
+        try {
+            var dirs = loader.getResources(PluginDescriptor.RESOURCE_DIRECTORY);
+            while (dirs.hasMoreElements()) {
+                java.net.URL url = dirs.nextElement();
+                for (String entry : entries(url)) {
+                    try (InputStream in = loader.getResourceAsStream(PluginDescriptor.RESOURCE_DIRECTORY + entry)) {
+                        if (in == null) {
+                            continue;
+                        }
+                        PluginDescriptor d = PluginDescriptor.parse(new String(in.readAllBytes(),
+                                StandardCharsets.UTF_8));
+                        found.add(d.name());
+                        if (d.handlerClass().equals(type.getName())) {
+                            return d;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalArgumentException("no plugin descriptor for " + type.getName() + " under "
+                + PluginDescriptor.RESOURCE_DIRECTORY + " on the class path (found " + found + "): annotate it with"
+                + " @KongPlugin and build it with kong-java-pluginserver-processor on the annotation processor path");
+    }
+
+    /** The {@code *.json} names in a class-path folder, from a directory or a jar. */
+    private static List<String> entries(java.net.URL url) throws IOException {
+        List<String> names = new ArrayList<>();
+        if ("file".equals(url.getProtocol())) {
+            try (var files = Files.list(Path.of(java.net.URI.create(url.toString())))) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
+                        .forEach(names::add);
+            }
+        } else if ("jar".equals(url.getProtocol())) {
+            java.net.JarURLConnection c = (java.net.JarURLConnection) url.openConnection();
+            c.setUseCaches(false);
+            try (java.util.jar.JarFile jar = c.getJarFile()) {
+                jar.stream().map(java.util.zip.ZipEntry::getName)
+                        .filter(n -> n.startsWith(PluginDescriptor.RESOURCE_DIRECTORY) && n.endsWith(".json")
+                                && n.indexOf('/', PluginDescriptor.RESOURCE_DIRECTORY.length()) < 0)
+                        .map(n -> n.substring(PluginDescriptor.RESOURCE_DIRECTORY.length())).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * @param json the plugin's config as Kong sends it (JSON text); defaults to {@code {}}, so every default applies
+     * @return this
+     */
+    public PluginTester<C> configJson(String json) {
+        this.configJson = Objects.requireNonNull(json);
+        return this;
+    }
+
+    /**
+     * @param customizer sets up the request (method, path, query, headers, body) and the upstream's answer
+     *        ({@code upstreamStatus}, {@code upstreamHeader}, {@code upstreamBody}) on a {@link FakeRequest.Builder}
+     * @return this
+     */
+    public PluginTester<C> request(Consumer<FakeRequest.Builder> customizer) {
+        this.request = Objects.requireNonNull(customizer);
+        return this;
+    }
+
+    /**
+     * @param names the phases to run ({@code rewrite}, {@code access}, {@code response}, {@code log}), in this
+     *        order; by default every phase the plugin declares
+     * @return this
+     */
+    public PluginTester<C> phases(String... names) {
+        List<Phase> list = new ArrayList<>();
+        for (String n : names) {
+            list.add(Phase.valueOf(n.toUpperCase(java.util.Locale.ROOT)));
+        }
+        this.phases = list;
+        return this;
+    }
+
+    /**
+     * @param t the longest a phase may take, including Kong's side
+     * @return this
+     */
+    public PluginTester<C> timeout(Duration t) {
+        this.timeout = Objects.requireNonNull(t);
+        return this;
+    }
+
+    /**
+     * Starts a dispatcher serving the plugin on a fresh unix socket, starts a plugin instance with the config, runs
+     * the phases for one request and stops everything.
+     *
+     * @return what happened
+     * @throws IllegalArgumentException when Kong's StartInstance fails (for example the config does not decode)
+     */
+    public Result run() {
+        FakeRequest.Builder b = FakeRequest.builder();
+        request.accept(b);
+        FakeRequest fake = b.build();
+        ServedPlugin served = new ServedPlugin(descriptor, plugin, ConfigDecoder.forType(configType()),
+                "test kit " + plugin.getClass().getName());
+        PluginRegistry registry = new PluginRegistry();
+        registry.register(served, this);
+        ExecutorService handlerThreads = HandlerThreads.create("testkit-event-", 64);
+        ExecutorService connections = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "testkit-connection");
+            t.setDaemon(true);
+            return t;
+        });
+        Dispatcher dispatcher = new Dispatcher(registry, handlerThreads, new DispatcherSettings(5_000,
+                timeout.toMillis(), timeout.toMillis() * 2, true));
+        RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "kjps-testkit");
+            Path socket = dir.resolve("s");
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                server.bind(UnixDomainSocketAddress.of(socket));
+                connections.execute(() -> accept(server, connections, dispatcher, codec));
+                try (KongConnectionPool pool = new KongConnectionPool(socket, 4, KongConnectionPool.Policy.LIFO,
+                        timeout)) {
+                    KongEmulator kong = new KongEmulator(new KongClient(pool));
+                    long instance = kong.startInstance(descriptor.name(), configJson);
+                    Map<String, EventOutcome> outcomes = new LinkedHashMap<>();
+                    for (Phase p : phasesToRun()) {
+                        if (p == Phase.RESPONSE && fake.exited()) {
+                            continue;
+                        }
+                        String name = p.name().toLowerCase(java.util.Locale.ROOT);
+                        outcomes.put(name, kong.handleEvent(instance, name, fake));
+                    }
+                    return new Result(fake, outcomes);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            connections.shutdownNow();
+            handlerThreads.shutdownNow();
+            try {
+                handlerThreads.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir.resolve("s"));
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temp folder left behind is harmless
+                }
+            }
+        }
+    }
+
+    private Class<?> configType() {
+        if (descriptor.configType() == null) {
+            return null;
+        }
+        try {
+            return Class.forName(descriptor.configType(), false, plugin.getClass().getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("config type " + descriptor.configType() + " not found", e);
+        }
+    }
+
+    private List<Phase> phasesToRun() {
+        List<Phase> out = new ArrayList<>();
+        for (Phase p : ORDER) {
+            boolean wanted = phases == null ? descriptor.phaseSet().contains(p) : phases.contains(p);
+            if (wanted) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static void accept(ServerSocketChannel server, ExecutorService connections, Dispatcher dispatcher,
+                               RpcCodec codec) {
+        int n = 0;
+        while (server.isOpen()) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            String name = "testkit connection " + (++n);
+            connections.execute(() -> {
+                try (SocketChannel c = ch) {
+                    new RpcConnection(new ChannelIn(c), new ChannelOut(c), dispatcher, codec, name,
+                            ProcessHandle.current().pid()).run();
+                } catch (IOException ignored) {
+                    // the connection is closed either way
+                }
+            });
+        }
+    }
+
+    /** Reads a channel without {@code Channels.newInputStream}, whose lock would block concurrent writes. */
+    private static final class ChannelIn extends InputStream {
+        private final SocketChannel ch;
+
+        ChannelIn(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedIOException();
+            }
+            return ch.read(ByteBuffer.wrap(b, off, len));
+        }
+    }
+
+    /** Writes a channel fully. */
+    private static final class ChannelOut extends OutputStream {
+        private final SocketChannel ch;
+
+        ChannelOut(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        }
+    }
+
+    /** What one run did: the client response, the request sent upstream, logs, ctx.shared and each phase's end. */
+    public static final class Result {
+        private final FakeRequest fake;
+        private final Map<String, EventOutcome> outcomes;
+
+        Result(FakeRequest fake, Map<String, EventOutcome> outcomes) {
+            this.fake = fake;
+            this.outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+        }
+
+        /** @return the response the client gets */
+        public Response response() {
+            return new Response(fake);
+        }
+
+        /** @return the request Kong sends to the service */
+        public ServiceRequest serviceRequest() {
+            return new ServiceRequest(fake);
+        }
+
+        /** @return the lines logged through {@code kong.log.*} (and by Kong about calls), in order */
+        public List<FakeRequest.LogLine> logs() {
+            return fake.logLines();
+        }
+
+        /** @return {@code kong.ctx.shared} after the last phase */
+        public Map<Object, Object> shared() {
+            return fake.shared();
+        }
+
+        /** @return whether the plugin called {@code kong.response.exit} or {@code error} */
+        public boolean exited() {
+            return fake.exited();
+        }
+
+        /** @return how each phase that ran ended, by phase name, with every PDK call on the wire */
+        public Map<String, EventOutcome> outcomes() {
+            return outcomes;
+        }
+
+        /** @return the fake Kong request itself, for anything not covered above */
+        public FakeRequest fake() {
+            return fake;
+        }
+    }
+
+    /** The client response. */
+    public static final class Response {
+        private final FakeRequest fake;
+
+        Response(FakeRequest fake) {
+            this.fake = fake;
+        }
+
+        /** @return the status */
+        public int status() {
+            return fake.status();
+        }
+
+        /**
+         * @param name a header name, case-insensitive
+         * @return its first value, or {@code null}
+         */
+        public String header(String name) {
+            return fake.responseHeader(name);
+        }
+
+        /** @return every header with its values */
+        public Map<String, List<String>> headers() {
+            return fake.responseHeaders();
+        }
+
+        /** @return the body bytes */
+        public byte[] body() {
+            return fake.responseBody();
+        }
+
+        /** @return the body as text */
+        public String bodyText() {
+            return fake.responseBodyText();
+        }
+    }
+
+    /** The request Kong sends to the service. */
+    public static final class ServiceRequest {
+        private final FakeRequest fake;
+
+        ServiceRequest(FakeRequest fake) {
+            this.fake = fake;
+        }
+
+        /** @return the method */
+        public String method() {
+            return fake.serviceRequestMethod();
+        }
+
+        /** @return path and query */
+        public String uri() {
+            return fake.serviceRequestUri();
+        }
+
+        /** @return the headers */
+        public Map<String, List<String>> headers() {
+            return fake.serviceRequestHeaders();
+        }
+
+        /**
+         * @param name a header name, case-insensitive
+         * @return its first value, or {@code null}
+         */
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> e : fake.serviceRequestHeaders().entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+
+        /** @return the body */
+        public byte[] body() {
+            return fake.serviceRequestBody();
+        }
+    }
+}
