@@ -272,7 +272,13 @@ public final class ConfigDecoder {
         if (!p.isNumber()) {
             throw mismatch(path, expected, e);
         }
-        return p.getAsBigDecimal();
+        try {
+            return p.getAsBigDecimal();
+        } catch (NumberFormatException outOfRange) {
+            // Gson refuses exponents beyond 10000 (found by ConfigFuzzTest: {"count":1e40000})
+            throw new ConfigException(path + ": expected " + expected + ", got a number out of range: " + e,
+                    outOfRange);
+        }
     }
 
     private static Object generic(JsonElement e) {

@@ -94,6 +94,17 @@ class ConfigDecoderTest {
         return assertThrows(ConfigException.class, () -> ConfigDecoder.forType(type).decode(json)).getMessage();
     }
 
+    /** Fuzz finding (ConfigFuzzTestInputs/decode/finding-number-exponent-beyond-gson-limit). */
+    @Test
+    void numberWithAnExponentBeyondGsonsLimitIsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> decode(Nested.class, "{\"n\":1e40000}"));
+        assertEquals("config.n: expected an integer, got a number out of range: 1e40000", e.getMessage());
+        ConfigException d = assertThrows(ConfigException.class,
+                () -> decode(Primitives.class, "{\"d\":-1E+99999}"));
+        assertTrue(d.getMessage().startsWith("config.d: expected a number, got a number out of range: "),
+                d.getMessage());
+    }
+
     @Test
     void kongsExtraKeysAreIgnoredAndDefaultsApply() {
         String recorded = "{\"__key__\":\"plugins:hello:::::a4b0c8c1-6a5e-4d3f-9a35-000000000001\",\"__seq__\":1,"
