@@ -191,6 +191,24 @@ class KongProtocolIT {
     }
 
     @Test
+    void readinessProbeConnectAndCloseIsAcceptedQuietly() throws Exception {
+        // Kong 3.1-3.4 probe the socket by connecting and closing without sending anything (SPEC §3.4)
+        for (int i = 0; i < 20; i++) {
+            try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(server.socket()))) {
+                assertTrue(probe.isConnected());
+            }
+        }
+        KongEmulator kong = emulator(KongConnectionPool.Policy.LIFO);
+        long id = kong.startInstance("hello", "{}");
+        FakeRequest r = FakeRequest.builder().header("x-name", "after-probes").build();
+        assertEquals(EventOutcome.Ending.RET, kong.handleEvent(id, "access", r).ending());
+        assertEquals("hello after-probes", r.responseHeader("x-hello"));
+        assertTrue(server.alive());
+        kong.client().pool().close();
+    }
+
+    @Test
     void serverPidIsAnnouncedOnEveryConnection() {
         KongEmulator kong = emulator(KongConnectionPool.Policy.LIFO);
         kong.startInstance("hello", "{}");

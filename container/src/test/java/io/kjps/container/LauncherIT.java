@@ -41,7 +41,8 @@ class LauncherIT {
     private static final Path DIST = Path.of(System.getProperty("kjps.dist.dir"));
     private static final Path BIN = DIST.resolve("bin").resolve("kong-java-pluginserver");
     private static final String VERSION = System.getProperty("kjps.version");
-    private static final List<String> SAMPLES = List.of("block", "hello", "java-hello", "pdkcheck");
+    private static final List<String> SAMPLES = List.of("api-key", "block", "file-log", "header-transformer", "hello",
+            "java-hello", "json-transform", "pdkcheck");
     private static final long DEADLINE_SECONDS = 60;
 
     @TempDir
@@ -137,9 +138,13 @@ class LauncherIT {
     }
 
     @Test
-    void shellIsNotThereYet() throws Exception {
-        assertEquals(new Result(2, "", "kong-java-pluginserver: shell: not available in this version\n"),
-                run("shell"));
+    void shellWithoutAServerExitsThreeAndSaysWhere() throws Exception {
+        Path socket = tmp.resolve("none.socket");
+        Result result = run("shell", "-socket", socket.toString(), "-c", "lb");
+        assertEquals(3, result.status(), result.err());
+        assertEquals("", result.out());
+        assertEquals("kong-java-pluginserver shell: no server answers on " + socket + ".admin: no such socket"
+                + " (is the server running? see -kong-prefix, -socket, -admin)\n", result.err());
     }
 
     @Test
@@ -176,7 +181,7 @@ class LauncherIT {
         assertNotEquals(0, result.status());
         assertEquals("", result.out());
         assertEquals("kong-java-pluginserver: error: no plugin named no-such-plugin in " + DIST.resolve("deploy")
-                + " (available: block, hello, java-hello, pdkcheck)\n", result.err());
+                + " (available: api-key, block, file-log, header-transformer, hello, java-hello, json-transform, pdkcheck)\n", result.err());
     }
 
     @Test
@@ -184,8 +189,10 @@ class LauncherIT {
         Result result = run("-kong-conf", "-kong-prefix", "/usr/local/kong");
         assertEquals(0, result.status(), result.err());
         List<String> lines = result.out().lines().toList();
-        assertTrue(lines.contains("plugins = bundled,block,hello,java-hello,pdkcheck"), result.out());
-        assertTrue(lines.contains("pluginserver_names = block,hello,java-hello,pdkcheck"), result.out());
+        assertTrue(lines.contains("plugins = bundled,api-key,block,file-log,header-transformer,hello,java-hello,json-transform,"
+                + "pdkcheck"), result.out());
+        assertTrue(lines.contains("pluginserver_names = api-key,block,file-log,header-transformer,hello,java-hello,json-transform,"
+                + "pdkcheck"), result.out());
         assertTrue(lines.contains("pluginserver_java_hello_query_cmd = " + BIN + " -deploy " + DIST.resolve("deploy")
                 + " -dump-plugin java-hello"), result.out());
         assertEquals(1, lines.stream().filter(l -> l.matches("pluginserver_[a-z_]+_start_cmd = .*")).count());

@@ -54,11 +54,25 @@ final class ServerProcess implements AutoCloseable {
      * @return the running server
      */
     static ServerProcess start(Path prefix, String opts, String... plugins) throws IOException {
+        return start(prefix, opts, List.of(), plugins);
+    }
+
+    /**
+     * Starts the server with extra launcher flags (for example {@code -deploy DIR}).
+     *
+     * @param prefix the Kong prefix
+     * @param opts extra JVM options, or empty
+     * @param flags extra launcher flags
+     * @param plugins plugin names to wait for
+     * @return the running server
+     */
+    static ServerProcess start(Path prefix, String opts, List<String> flags, String... plugins) throws IOException {
         Path dist = distribution();
         Path log = prefix.resolve("server.log");
         Path out = prefix.resolve("server.stdout");
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/kong-java-pluginserver").toString(),
                 "-kong-prefix", prefix.toString()));
+        cmd.addAll(flags);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -69,6 +83,34 @@ final class ServerProcess implements AutoCloseable {
         ServerProcess server = new ServerProcess(prefix, pb.start(), log, out);
         server.awaitReady(plugins);
         return server;
+    }
+
+    /**
+     * A deploy folder for tests: the distribution's sample bundles plus the fault-injecting {@code faulty} and
+     * {@code faulty-open} plugins (test scope on the class path), so they never enter the product's deploy/.
+     *
+     * @param prefix the Kong prefix; the folder is {@code <prefix>/deploy}
+     * @return the folder, for {@code -deploy}
+     */
+    static Path deployWithFaulty(Path prefix) throws IOException {
+        Path deploy = Files.createDirectories(prefix.resolve("deploy"));
+        try (var jars = Files.list(distribution().resolve("deploy"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                Files.copy(jar, deploy.resolve(jar.getFileName()));
+            }
+        }
+        Path faulty = null;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains("kong-java-pluginserver-sample-faulty") && entry.endsWith(".jar")) {
+                faulty = Paths.get(entry);
+            }
+        }
+        if (faulty == null) {
+            throw new IllegalStateException("the faulty test bundle jar is not on the test class path: "
+                    + System.getProperty("java.class.path"));
+        }
+        Files.copy(faulty, deploy.resolve("faulty.jar"));
+        return deploy;
     }
 
     private void awaitReady(String... plugins) {
@@ -94,6 +136,11 @@ final class ServerProcess implements AutoCloseable {
 
     Path prefix() {
         return prefix;
+    }
+
+    /** @return the server process */
+    Process process() {
+        return process;
     }
 
     long pid() {

@@ -65,7 +65,8 @@ public class BundleLifecycleIT {
             assertNull(r.result());
             assertTrue("the server waits kjps.plugin.wait.ms=" + PLUGIN_WAIT_MS + " for the plugin first; answered after "
                     + waitedMs + " ms", waitedMs >= PLUGIN_WAIT_MS);
-            assertEquals("plugin.StartInstance: no plugin named hello is deployed (serving [block, java-hello, pdkcheck])",
+            assertEquals("plugin.StartInstance: no plugin named hello is deployed (serving [api-key, block, file-log, header-transformer, java-hello, "
+                    + "json-transform, pdkcheck])",
                     kong.call("plugin.StartInstance", Map.of("Name", "hello", "Config", SocketIT.HELLO_CONFIG)).error());
 
             hello.start();

@@ -168,6 +168,7 @@ final class Distribution {
         }
         // the server never removes its socket file (a newer server may own the path by then)
         socket.toFile().deleteOnExit();
+        Paths.get(socket + ".admin").toFile().deleteOnExit();
         return socket;
     }
 

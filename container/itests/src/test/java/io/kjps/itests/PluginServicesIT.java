@@ -53,16 +53,22 @@ public class PluginServicesIT {
             "org.osgi.util.function.jar", "org.osgi.util.promise.jar", "org.osgi.service.component.jar",
             "org.apache.felix.configadmin.jar", "org.apache.felix.scr.jar", "org.apache.felix.fileinstall.jar",
             "org.apache.felix.gogo.runtime.jar", "org.apache.felix.gogo.command.jar", "msgpack-core.jar", "gson.jar",
-            "kong-java-pluginserver-api.jar", "kong-java-pluginserver-socket.jar");
+            "kong-java-pluginserver-api.jar", "kong-java-pluginserver-socket.jar",
+            "kong-java-pluginserver-shell.jar");
     /** Plugin name to priority, from the samples' {@code @KongPlugin}. */
     private static final Map<String, Integer> PRIORITIES = Map.of(
-            "java-hello", 1, "hello", 1000, "block", 2000, "pdkcheck", 500);
+            "java-hello", 1, "hello", 1000, "block", 2000, "pdkcheck", 500, "api-key", 1250, "header-transformer", 800,
+            "json-transform", 700, "file-log", 9);
     /** Plugin name to the phases its handler implements, in Kong's order. */
     private static final Map<String, List<String>> PHASES = Map.of(
             "java-hello", List.of("access", "response", "log"),
             "hello", List.of("access"),
             "block", List.of("access"),
-            "pdkcheck", List.of("access", "response", "log"));
+            "pdkcheck", List.of("access", "response", "log"),
+            "api-key", List.of("access"),
+            "header-transformer", List.of("access", "response"),
+            "json-transform", List.of("response"),
+            "file-log", List.of("log"));
 
     @Inject
     private BundleContext context;
@@ -80,7 +86,7 @@ public class PluginServicesIT {
         system.forEach(jar -> names.add(jar.getFileName().toString()));
         assertEquals("system/startup.list, in start order", STARTUP_ORDER, names);
         List<Path> deploy = Distribution.deployBundles(home);
-        assertEquals("plugin jars in deploy/", 4, deploy.size());
+        assertEquals("plugin jars in deploy/", 8, deploy.size());
         List<Path> all = new ArrayList<>(system);
         all.addAll(deploy);
         for (Path jar : all) {
@@ -115,7 +121,8 @@ public class PluginServicesIT {
                     (Version) c.getAttributes().get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE));
         }
         Version v1 = new Version(1, 0, 0);
-        assertEquals(Map.of("io.kjps.pdk", v1, "io.kjps.plugin", v1, "io.kjps.plugin.config", v1), exports);
+        assertEquals(Map.of("io.kjps.pdk", new Version(1, 1, 0), "io.kjps.pdk.entity", v1, "io.kjps.plugin", v1,
+                "io.kjps.plugin.config", v1), exports);
 
         for (Map.Entry<String, ServiceReference<?>> e : awaitHandlers(context).entrySet()) {
             Map<String, Bundle> providers = new HashMap<>();
@@ -170,7 +177,7 @@ public class PluginServicesIT {
     }
 
     /**
-     * Waits until exactly the four sample plugins are served as handlers.
+     * Waits until exactly the sample plugins are served as handlers.
      *
      * @param context the test bundle's context
      * @return plugin name to its service
@@ -180,7 +187,7 @@ public class PluginServicesIT {
         try (ServiceWatch watch = new ServiceWatch(context, HANDLER_FILTER)) {
             List<ServiceReference<?>> refs = watch.awaitUntil("one KongPhaseHandler per sample plugin "
                     + PRIORITIES.keySet(), r -> byName(r).keySet().equals(PRIORITIES.keySet()));
-            assertEquals("KongPhaseHandler services: " + ServiceWatch.describe(refs), 4, refs.size());
+            assertEquals("KongPhaseHandler services: " + ServiceWatch.describe(refs), PRIORITIES.size(), refs.size());
             return byName(refs);
         }
     }

@@ -1,6 +1,7 @@
 package io.kjps.launcher;
 
 import io.kjps.launcher.internal.CacheDirectory;
+import io.kjps.launcher.internal.DeployFolderCheck;
 import io.kjps.launcher.internal.FrameworkLauncher;
 import io.kjps.launcher.internal.FrameworkProperties;
 import io.kjps.launcher.internal.HomeDirectory;
@@ -8,6 +9,7 @@ import io.kjps.launcher.internal.KongConf;
 import io.kjps.launcher.internal.LauncherOptions;
 import io.kjps.launcher.internal.ParentWatcher;
 import io.kjps.launcher.internal.PluginDump;
+import io.kjps.launcher.internal.ShellClient;
 import io.kjps.launcher.internal.Shutdown;
 import io.kjps.launcher.internal.Signals;
 import io.kjps.launcher.internal.SocketReadiness;
@@ -47,7 +49,9 @@ import org.osgi.framework.launch.Framework;
  *       ({@code PluginDump}) or the kong.conf lines ({@code KongConf}) on stdout, and exit. No framework, no plugin
  *       class: Kong runs the query at every start, once per plugin.</li>
  * </ol>
- * Without a dump flag the server starts:
+ * {@code shell ...} attaches to a running server's admin socket instead ({@code ShellClient}).
+ *
+ * <p>Without a dump flag the server starts:
  * <ol start="3">
  *   <li>Point {@code System.out} at stderr, so that nothing can ever write to stdout, and send
  *       {@code java.util.logging} to stderr, one line per record ({@code StderrLogging}; FINE with {@code -v}).</li>
@@ -104,6 +108,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Optional<Path> home, Path cwd, Path tmpDir) {
+        if (args.length > 0 && args[0].equals("shell")) {
+            return ShellClient.run(List.of(args).subList(1, args.length), cwd, System.in, out, err);
+        }
         LauncherOptions options;
         try {
             options = LauncherOptions.parse(List.of(args), cwd, home, tmpDir);
@@ -163,6 +170,9 @@ public final class Main {
         }
         if (!Files.isDirectory(options.deploy())) {
             LOG.warning("deploy directory " + options.deploy() + " does not exist");
+        }
+        if (!DeployFolderCheck.check(options.deploy(), Boolean.getBoolean(DeployFolderCheck.STRICT), LOG)) {
+            return LauncherOptions.EXIT_FAILURE;
         }
 
         CacheDirectory.deleteStale(options.cacheDir(), pid, CacheDirectory::isAlive);

@@ -182,6 +182,7 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
     public static String usage() {
         return """
                 Usage: kong-java-pluginserver [flags]
+                       kong-java-pluginserver shell [-kong-prefix DIR | -socket PATH | -admin PATH] [-c COMMAND]
 
                 Java plugin server for Kong Gateway external plugins (protocol MsgPack:1).
                 Without -dump, -dump-plugin or -kong-conf it starts the server (Kong's pluginserver start_cmd).
@@ -198,6 +199,9 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
                   -v                 verbose logging
                   -version           print the version, then exit
                   -h, -help          print this help, then exit
+
+                shell attaches to the Gogo shell of a running server through its admin socket
+                (<socket>.admin); -c runs one command and exits 1 if it failed, 3 if no server answers.
 
                 Exit status: 0 success, 1 failure (unknown plugin, start-up failure), 2 bad command line.
                 """;

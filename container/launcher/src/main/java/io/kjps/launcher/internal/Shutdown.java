@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 
@@ -17,9 +20,11 @@ import org.osgi.framework.launch.Framework;
  * Stops the framework and deletes the cache directory, whichever way the server ends.
  *
  * <ul>
- *   <li>{@link #request(String)}: a signal or the parent watcher asks to stop. The framework is stopped (the socket
- *       bundle stops accepting and drains its in-flight events), the launcher's main thread sees it stop and exits
- *       with 0. If stopping takes longer than the stop timeout, the process is halted with status 1.</li>
+ *   <li>{@link #request(String)}: a signal or the parent watcher asks to stop. The socket bundle is stopped
+ *       first, while every plugin bundle still runs: it stops accepting, lets the events in flight finish (bounded
+ *       by {@code kjps.drain.ms}) and closes its connections. Then the framework is stopped, and the launcher's main
+ *       thread sees it stop and exits with 0. Stopping the framework alone would stop the plugin bundles first
+ *       (highest start level and bundle id first), so events arriving meanwhile would find no plugin. If stopping takes longer than the stop timeout, the process is halted with status 1.</li>
  *   <li>{@link #stopAndClean()}: stops the framework if it still runs, waits for it (bounded), and deletes the cache
  *       directory. Idempotent; the main thread calls it on every exit path, and the JVM shutdown hook calls it for
  *       exits nobody planned ({@code System.exit} from a bundle, SIGHUP).</li>
@@ -55,6 +60,7 @@ public final class Shutdown {
         }
         LOG.info(reason + "; stopping");
         startDeadline();
+        stopSocketBundle();
         try {
             framework.stop();
         } catch (BundleException | RuntimeException e) {
@@ -74,6 +80,7 @@ public final class Shutdown {
         }
         try {
             if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                stopSocketBundle();
                 framework.stop();
                 if (framework.waitForStop(stopTimeout.toMillis()).getType()
                         == FrameworkEvent.WAIT_TIMEDOUT) {
@@ -91,6 +98,36 @@ public final class Shutdown {
             LOG.warning("cannot delete cache directory " + cacheDir + ": " + e);
         }
         cleaned.countDown();
+    }
+
+    /**
+     * Stops the bundle serving Kong's socket (the one that registered the {@code kjps.socket.ready} service) before
+     * anything else, so that no event arrives while the plugin bundles stop. Transient: the bundle's persistent
+     * start state is left alone.
+     */
+    private void stopSocketBundle() {
+        BundleContext context = framework.getBundleContext();
+        if (context == null || framework.getState() != Bundle.ACTIVE) {
+            return;
+        }
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences(AutoCloseable.class.getName(),
+                    "(" + SocketReadiness.READY + "=*)");
+            if (refs == null) {
+                return;
+            }
+            for (ServiceReference<?> ref : refs) {
+                Bundle socketBundle = ref.getBundle();
+                if (socketBundle != null && socketBundle.getState() == Bundle.ACTIVE) {
+                    long start = System.nanoTime();
+                    socketBundle.stop(Bundle.STOP_TRANSIENT);
+                    LOG.fine(() -> "socket bundle stopped in "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+                }
+            }
+        } catch (InvalidSyntaxException | BundleException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "cannot stop the socket bundle before the plugin bundles", e);
+        }
     }
 
     /** A JVM shutdown hook running {@link #stopAndClean()}. */

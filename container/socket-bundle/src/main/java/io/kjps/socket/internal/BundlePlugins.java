@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.regex.Pattern;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
@@ -19,6 +20,8 @@ import org.osgi.framework.ServiceReference;
  */
 final class BundlePlugins {
     static final String NAME_PROPERTY = "kong.plugin.name";
+    /** The plugin versions Kong accepts. */
+    static final Pattern VERSION = Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+");
 
     private BundlePlugins() {
     }
@@ -50,6 +53,10 @@ final class BundlePlugins {
         if (nameProperty != null && !descriptor.name().equals(nameProperty)) {
             throw new IllegalArgumentException("bundle " + describe(bundle) + ": service property kong.plugin.name="
                     + nameProperty + " does not match its descriptor " + descriptor.name());
+        }
+        if (!VERSION.matcher(descriptor.version()).matches()) {
+            throw new IllegalArgumentException("bundle " + describe(bundle) + ": plugin " + descriptor.name()
+                    + " has version " + descriptor.version() + ", which Kong rejects: it must be x.y.z (digits)");
         }
         if (!descriptor.handlerClass().equals(handlerClass)) {
             throw new IllegalArgumentException("bundle " + describe(bundle) + ": the descriptor of "

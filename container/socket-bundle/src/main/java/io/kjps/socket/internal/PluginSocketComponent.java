@@ -5,8 +5,11 @@ import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
+import io.kjps.rpc.plugin.PluginDescriptor;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +35,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  *
  * <p>When listening, it registers an {@code AutoCloseable} service with the property
  * {@code kjps.socket.ready=<path>}, which the launcher waits for; when it cannot bind, the property
- * {@code kjps.socket.failed=<reason>} instead.
+ * {@code kjps.socket.failed=<reason>} instead. It also registers the shell's {@code kong:*} commands
+ * ({@link KongCommands}).
+ *
+ * <p>A handler that cannot be served (no or bad descriptor, a version Kong rejects, a name another bundle serves)
+ * is refused with an ERROR log line and a notice for the shell; the revision served before keeps serving. An update
+ * that changes what Kong read at its start (name, priority, phases, schema) is served, with a WARNING and a notice
+ * saying what changed and that Kong needs {@code kong reload}.
  */
 @Component(immediate = true)
 public final class PluginSocketComponent {
@@ -40,6 +49,12 @@ public final class PluginSocketComponent {
 
     private final PluginRegistry registry = new PluginRegistry();
     private final Map<ServiceReference<?>, ServedPlugin> served = new ConcurrentHashMap<>();
+    private final Map<ServedPlugin, Long> bundles = new ConcurrentHashMap<>();
+    private final Map<String, PluginDescriptor> lastServed = new ConcurrentHashMap<>();
+    private final Map<Long, String> lastNameOfBundle = new ConcurrentHashMap<>();
+    private final PluginNotices notices = new PluginNotices();
+    private ServiceRegistration<?> commands;
+    private DeployGuard deployGuard;
     private ExecutorService handlerThreads;
     private ScheduledExecutorService housekeeping;
     private Dispatcher dispatcher;
@@ -59,18 +74,42 @@ public final class PluginSocketComponent {
         try {
             plugin = BundlePlugins.toServed(ref, handler);
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, "refused plugin: " + e.getMessage());
+            refuse("refused plugin: " + e.getMessage());
             return;
         }
+        long bundleId = ref.getBundle() == null ? -1 : ref.getBundle().getBundleId();
         ServedPlugin previous = registry.get(plugin.name());
-        String refusal = registry.register(plugin, ref.getBundle().getBundleId());
+        String refusal = registry.register(plugin, bundleId);
         if (refusal != null) {
-            LOG.log(System.Logger.Level.ERROR, "refused " + plugin + ": " + refusal);
+            refuse("refused " + plugin + ": " + refusal + "; " + registry.get(plugin.name()) + " keeps serving");
             return;
         }
         served.put(ref, plugin);
-        LOG.log(System.Logger.Level.INFO, (previous == null ? "serving " : "updated to ") + plugin
+        bundles.put(plugin, bundleId);
+        PluginDescriptor before = previous != null ? previous.descriptor() : lastServed.get(plugin.name());
+        LOG.log(System.Logger.Level.INFO, (before == null ? "serving " : "updated to ") + plugin
                 + " phases " + phaseList(plugin) + " priority " + plugin.descriptor().priority());
+        List<String> changes = new ArrayList<>();
+        String formerName = lastNameOfBundle.put(bundleId, plugin.name());
+        if (formerName != null && !formerName.equals(plugin.name()) && registry.get(formerName) == null) {
+            changes.add("name " + formerName + " -> " + plugin.name() + " (" + formerName
+                    + " is no longer served: its instances get errors until Kong drops it)");
+        }
+        if (before != null) {
+            changes.addAll(MetadataChanges.between(before, plugin.descriptor()));
+        }
+        lastServed.put(plugin.name(), plugin.descriptor());
+        if (!changes.isEmpty()) {
+            String text = "update of " + plugin + " changed what Kong reads at its start: "
+                    + String.join("; ", changes) + ". Kong still uses the old metadata: run `kong reload`";
+            LOG.log(System.Logger.Level.WARNING, text);
+            notices.add(text);
+        }
+    }
+
+    private void refuse(String text) {
+        LOG.log(System.Logger.Level.ERROR, text);
+        notices.add(text);
     }
 
     /**
@@ -81,6 +120,9 @@ public final class PluginSocketComponent {
      */
     void removeHandler(KongPhaseHandler<?> handler, ServiceReference<KongPhaseHandler<?>> ref) {
         ServedPlugin plugin = served.remove(ref);
+        if (plugin != null) {
+            bundles.remove(plugin);
+        }
         if (plugin != null && registry.unregister(plugin)) {
             LOG.log(System.Logger.Level.INFO, "no longer serving " + plugin);
         }
@@ -121,15 +163,26 @@ public final class PluginSocketComponent {
             return t;
         });
         long idle = settings.instanceIdleMillis();
+        long sweep = Math.max(100, Math.min(60_000, idle / 2)); // every minute, sooner for short idle times
         housekeeping.scheduleWithFixedDelay(() -> {
             int n = dispatcher.expireInstances(idle);
             if (n > 0) {
                 LOG.log(System.Logger.Level.INFO, "dropped " + n + " instances unused for " + idle + " ms");
             }
-        }, 60, 60, TimeUnit.SECONDS);
+        }, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "listening on " + settings.socket() + " (MsgPack:1, "
                 + (HandlerThreads.virtualThreadsAvailable() ? "virtual threads" : "platform threads") + ")");
         status = register(context, "kjps.socket.ready", settings.socket().toString());
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("osgi.command.scope", "kong");
+        props.put("osgi.command.function", KongCommands.FUNCTIONS);
+        String deploy = context.getProperty("kjps.deploy");
+        if (deploy != null) {
+            deployGuard = new DeployGuard(context, java.nio.file.Path.of(deploy), notices);
+            deployGuard.start();
+        }
+        commands = context.registerService(Object.class.getName(),
+                new KongCommands(dispatcher, bundles::get, notices, context::getProperty), props);
     }
 
     private static ServiceRegistration<AutoCloseable> register(BundleContext context, String key, String value) {
@@ -140,6 +193,18 @@ public final class PluginSocketComponent {
 
     @Deactivate
     void deactivate() {
+        if (deployGuard != null) {
+            deployGuard.stop();
+            deployGuard = null;
+        }
+        if (commands != null) {
+            try {
+                commands.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
+            }
+            commands = null;
+        }
         if (status != null) {
             try {
                 status.unregister();

@@ -4,6 +4,9 @@ import io.kjps.socket.internal.transport.UnixSocketProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
@@ -62,5 +65,21 @@ final class SocketFile {
      */
     static void restrict(Path path, String mode) throws IOException {
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    }
+
+    /**
+     * Gives the socket file to a group, so that Kong's user can connect through the group bits of the mode.
+     *
+     * @param path the bound socket
+     * @param group a group name, or {@code null} to keep the server's group
+     * @throws IOException when the group does not exist or cannot be set (the server must be a member)
+     */
+    static void chgrp(Path path, String group) throws IOException {
+        if (group == null) {
+            return;
+        }
+        GroupPrincipal principal = path.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(group);
+        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(principal);
     }
 }

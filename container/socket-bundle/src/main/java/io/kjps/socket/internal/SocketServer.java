@@ -31,10 +31,12 @@ final class SocketServer {
     private final SocketSettings settings;
     private final Dispatcher dispatcher;
     private final RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
-    private final ExecutorService connectionThreads = HandlerThreads.create("kong-connection-", 65_536);
+    // platform threads even on Java 21+: see HandlerThreads.createPlatform (junixsocket and virtual threads)
+    private final ExecutorService connectionThreads = HandlerThreads.createPlatform("kong-connection-", 65_536);
     private final Set<UnixConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final long pid = ProcessHandle.current().pid();
+    private final PeerPolicy peers;
     private volatile UnixListener listener;
     private volatile boolean stopping;
     private Thread acceptThread;
@@ -43,6 +45,7 @@ final class SocketServer {
         this.provider = provider;
         this.settings = settings;
         this.dispatcher = dispatcher;
+        this.peers = new PeerPolicy(settings.allowedUids());
     }
 
     /**
@@ -56,9 +59,11 @@ final class SocketServer {
         listener = provider.bind(path, BACKLOG);
         try {
             SocketFile.restrict(path, settings.socketMode());
+            SocketFile.chgrp(path, settings.socketGroup());
         } catch (IOException | RuntimeException e) {
             listener.close();
-            throw new IOException("cannot set mode " + settings.socketMode() + " on " + path + ": " + e, e);
+            throw new IOException("cannot set mode " + settings.socketMode() + " or group " + settings.socketGroup()
+                    + " on " + path + ": " + e, e);
         }
         acceptThread = new Thread(this::acceptLoop, "kong-socket-accept");
         acceptThread.setDaemon(true);
@@ -79,6 +84,10 @@ final class SocketServer {
                 continue;
             }
             long n = accepted.incrementAndGet();
+            if (!peers.admit(c, n)) {
+                close(c);
+                continue;
+            }
             open.add(c);
             try {
                 connectionThreads.execute(() -> serve(c, n));

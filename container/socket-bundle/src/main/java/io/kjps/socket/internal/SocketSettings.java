@@ -3,6 +3,9 @@ package io.kjps.socket.internal;
 import io.kjps.rpc.dispatch.DispatcherSettings;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -12,8 +15,13 @@ import java.util.function.Function;
  *   <li>{@code kjps.socket.mode}: file mode of the socket, default {@code rw-rw----};</li>
  *   <li>{@code kjps.socket.takeover.ms}: how long to wait for a live server on the same path to stop (a
  *       {@code kong reload} overlap) before refusing, default 5000;</li>
+ *   <li>{@code kjps.socket.group}: group given to the socket file (chgrp), default unset: the server's group;</li>
+ *   <li>{@code kjps.socket.allowed.uids}: comma-separated peer user ids allowed to connect, default unset: any
+ *       peer the file mode lets in; a refused peer is closed at once;</li>
  *   <li>{@code kjps.plugin.wait.ms}, {@code kjps.handler.timeout.ms}, {@code kjps.abandon.timeout.ms},
  *       {@code kjps.fail.open}: see {@link DispatcherSettings};</li>
+ *   <li>{@code kjps.fail.open.<plugin-name>}: {@code true} or {@code false}, overrides {@code kjps.fail.open}
+ *       for one plugin (read when that plugin fails);</li>
  *   <li>{@code kjps.instance.idle.ms}: instances unused this long are dropped, default 3600000;</li>
  *   <li>{@code kjps.drain.ms}: how long a stop waits for events in flight, default 10000.</li>
  * </ul>
@@ -24,9 +32,26 @@ import java.util.function.Function;
  * @param dispatcher dispatcher timeouts and policy
  * @param instanceIdleMillis idle instance expiry
  * @param drainMillis stop's wait for events in flight
+ * @param socketGroup the socket file's group, or {@code null} to keep the server's
+ * @param allowedUids the peer user ids allowed to connect; empty for any
  */
 public record SocketSettings(Path socket, String socketMode, long takeoverMillis, DispatcherSettings dispatcher,
-                             long instanceIdleMillis, long drainMillis) {
+                             long instanceIdleMillis, long drainMillis, String socketGroup, Set<Long> allowedUids) {
+
+    /**
+     * Settings without a socket group or peer allow-list.
+     *
+     * @param socket see the record
+     * @param socketMode see the record
+     * @param takeoverMillis see the record
+     * @param dispatcher see the record
+     * @param instanceIdleMillis see the record
+     * @param drainMillis see the record
+     */
+    public SocketSettings(Path socket, String socketMode, long takeoverMillis, DispatcherSettings dispatcher,
+                          long instanceIdleMillis, long drainMillis) {
+        this(socket, socketMode, takeoverMillis, dispatcher, instanceIdleMillis, drainMillis, null, Set.of());
+    }
 
     /**
      * @param property reads a framework property, {@code null} when unset
@@ -43,11 +68,42 @@ public record SocketSettings(Path socket, String socketMode, long takeoverMillis
                 number(property, "kjps.plugin.wait.ms", d.pluginWaitMillis()),
                 number(property, "kjps.handler.timeout.ms", d.handlerTimeoutMillis()),
                 number(property, "kjps.abandon.timeout.ms", d.abandonTimeoutMillis()),
-                !Boolean.parseBoolean(property.apply("kjps.fail.open")));
+                !Boolean.parseBoolean(property.apply("kjps.fail.open")), name -> failOpen(property, name));
         String mode = property.apply("kjps.socket.mode");
+        String group = property.apply("kjps.socket.group");
         return new SocketSettings(Paths.get(socket).toAbsolutePath(), mode == null ? "rw-rw----" : mode,
                 number(property, "kjps.socket.takeover.ms", 5_000), dispatcher,
-                number(property, "kjps.instance.idle.ms", 3_600_000), number(property, "kjps.drain.ms", 10_000));
+                number(property, "kjps.instance.idle.ms", 3_600_000), number(property, "kjps.drain.ms", 10_000),
+                group == null || group.isBlank() ? null : group.trim(),
+                uids(property.apply("kjps.socket.allowed.uids")));
+    }
+
+    private static Boolean failOpen(Function<String, String> property, String pluginName) {
+        String v = property.apply("kjps.fail.open." + pluginName);
+        return v == null || v.isBlank() ? null : Boolean.valueOf(v.trim());
+    }
+
+    private static Set<Long> uids(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        Set<Long> uids = new TreeSet<>();
+        for (String part : list.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                long uid = Long.parseLong(part.trim());
+                if (uid < 0) {
+                    throw new NumberFormatException();
+                }
+                uids.add(uid);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("framework property kjps.socket.allowed.uids must list user ids "
+                        + "separated by commas, got " + list);
+            }
+        }
+        return Collections.unmodifiableSet(uids);
     }
 
     private static long number(Function<String, String> property, String key, long dflt) {

@@ -1,0 +1,95 @@
+package io.kjps.socket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kjps.socket.internal.transport.UnixConnection;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The issue-6 keys of {@link SocketSettings} and the {@link PeerPolicy} they configure. */
+class SecuritySettingsTest {
+
+    private static SocketSettings settings(Map<String, String> props) {
+        Map<String, String> all = new java.util.HashMap<>(props);
+        all.put("kjps.socket", "/tmp/x.socket");
+        return SocketSettings.from(all::get);
+    }
+
+    @Test
+    void defaultsAreNoGroupNoAllowListAndFailClosed() {
+        SocketSettings s = settings(Map.of());
+        assertEquals("rw-rw----", s.socketMode());
+        assertNull(s.socketGroup());
+        assertEquals(Set.of(), s.allowedUids());
+        assertTrue(s.dispatcher().failClosedFor("any"));
+    }
+
+    @Test
+    void groupAndAllowListAreRead() {
+        SocketSettings s = settings(Map.of("kjps.socket.group", " kong ", "kjps.socket.allowed.uids", "1000, 0,,65534"));
+        assertEquals("kong", s.socketGroup());
+        assertEquals(Set.of(0L, 1000L, 65534L), s.allowedUids());
+    }
+
+    @Test
+    void malformedAllowListIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> settings(Map.of("kjps.socket.allowed.uids", "1000,kong")));
+        assertEquals("framework property kjps.socket.allowed.uids must list user ids separated by commas, got"
+                + " 1000,kong", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("kjps.socket.allowed.uids", "-1")));
+    }
+
+    @Test
+    void failurePolicyPerPlugin() {
+        SocketSettings s = settings(Map.of("kjps.fail.open.lenient", "true", "kjps.fail.open.strict", "false"));
+        assertFalse(s.dispatcher().failClosedFor("lenient"));
+        assertTrue(s.dispatcher().failClosedFor("strict"));
+        assertTrue(s.dispatcher().failClosedFor("other"));
+        SocketSettings open = settings(Map.of("kjps.fail.open", "true", "kjps.fail.open.strict", "false"));
+        assertFalse(open.dispatcher().failClosedFor("other"));
+        assertTrue(open.dispatcher().failClosedFor("strict"));
+    }
+
+    private static UnixConnection peer(long uid) {
+        return new UnixConnection() {
+            @Override
+            public InputStream in() {
+                return InputStream.nullInputStream();
+            }
+
+            @Override
+            public OutputStream out() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public long peerUid() {
+                return uid;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void peerPolicyAdmitsOnlyListedUids() {
+        PeerPolicy any = new PeerPolicy(Set.of());
+        assertTrue(any.admit(peer(1234), 1));
+        assertTrue(any.admit(peer(-1), 2));
+        PeerPolicy listed = new PeerPolicy(Set.of(0L, 1000L));
+        assertTrue(listed.admit(peer(1000), 3));
+        assertTrue(listed.admit(peer(0), 4));
+        assertFalse(listed.admit(peer(1001), 5));
+        assertFalse(listed.admit(peer(-1), 6), "unknown credentials are refused when there is a list");
+    }
+}

@@ -1,0 +1,217 @@
+package io.kjps.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kjps.emulator.EventOutcome;
+import io.kjps.emulator.FakeRequest;
+import io.kjps.emulator.KongClient;
+import io.kjps.emulator.KongConnectionPool;
+import io.kjps.emulator.KongEmulator;
+import io.kjps.emulator.KongRpcException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hot install, update and removal through the deploy folder while the Kong emulator keeps sending events: the
+ * {@code hotswap} test plugin tags each response with its version's tag, and the tests build one jar per tag.
+ */
+class HotReloadIT {
+    private static final String CONFIG = "{\"greeting\":\"hi\"}";
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private ServerProcess server;
+    private KongConnectionPool pool;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Path startWithHotswap(String tag) throws Exception {
+        Path prefix = ServerProcess.newPrefix();
+        Path deploy = Files.createDirectories(prefix.resolve("deploy"));
+        PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap(tag));
+        server = ServerProcess.start(prefix, "", List.of("-deploy", deploy.toString()), "hotswap");
+        pool = new KongConnectionPool(server.socket(), 16, KongConnectionPool.Policy.LIFO, Duration.ofSeconds(30));
+        return deploy;
+    }
+
+    private KongEmulator kong() {
+        return new KongEmulator(new KongClient(pool));
+    }
+
+    /** Runs one access event and returns the tag of the version that answered it. */
+    private static String tagOf(KongEmulator kong, long instance) {
+        FakeRequest request = FakeRequest.builder().build();
+        EventOutcome out = kong.handleEvent(instance, "access", request);
+        if (out.ending() != EventOutcome.Ending.RET) {
+            throw new AssertionError("event ended " + out);
+        }
+        if (!"hi".equals(request.responseHeader("x-hotswap-greeting"))) {
+            throw new AssertionError("config not decoded: " + request.responseHeaders());
+        }
+        return request.responseHeader("x-hotswap-tag");
+    }
+
+    private static void awaitTag(KongEmulator kong, long instance, String tag) {
+        AtomicReference<String> last = new AtomicReference<>();
+        ServerProcess.await("events are answered by version " + tag + " (last seen " + last + ")", SETTLE, () -> {
+            last.set(tagOf(kong, instance));
+            return tag.equals(last.get());
+        });
+    }
+
+    @Test
+    void fiftyJarSwapsUnderLoadFailNoEventSettleOnTheNewVersionAndReleaseTheOldClassLoaders() throws Exception {
+        Path deploy = startWithHotswap("v0");
+        KongEmulator kong = kong();
+        long instance = kong.startInstance("hotswap", CONFIG);
+        awaitTag(kong, instance, "v0");
+
+        int threads = 4;
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong events = new AtomicLong();
+        AtomicLong checked = new AtomicLong();
+        AtomicReference<String> expected = new AtomicReference<>();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> load = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                while (running.get()) {
+                    String mustBe = expected.get();
+                    try {
+                        String tag = tagOf(kong, instance);
+                        events.incrementAndGet();
+                        if (mustBe != null) {
+                            checked.incrementAndGet();
+                            if (!mustBe.equals(tag)) {
+                                failures.add("settled on " + mustBe + " but an event later answered " + tag);
+                            }
+                        }
+                    } catch (AssertionError | RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "kong-load-" + t);
+            thread.start();
+            load.add(thread);
+        }
+        long started = System.nanoTime();
+        int swaps = 50;
+        try {
+            for (int n = 1; n <= swaps; n++) {
+                String tag = "v" + n;
+                expected.set(null);
+                PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap(tag));
+                awaitTag(kong, instance, tag);
+                expected.set(tag);
+                long target = checked.get() + 2L * threads;
+                ServerProcess.await(2 * threads + " more events checked against " + tag, SETTLE,
+                        () -> checked.get() >= target || !failures.isEmpty());
+                assertTrue(failures.isEmpty(), "after swap " + n + ": " + failures);
+            }
+        } finally {
+            running.set(false);
+            for (Thread thread : load) {
+                thread.join(Duration.ofSeconds(60).toMillis());
+            }
+        }
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertEquals(List.of(), new ArrayList<>(failures), "failed events");
+        System.out.printf("HOT-RELOAD: %d jar swaps under load from %d emulator threads: %d events, 0 failed, "
+                + "%d checked after settling, %d ms%n", swaps, threads, events.get(), checked.get(), millis);
+        String log = server.logText();
+        assertEquals(swaps, log.split("updated to hotswap 1.0.0", -1).length - 1, "one update per swap");
+        assertTrue(!log.contains("refused"), log);
+
+        // the 50 old revisions are released: after a full GC one class loader alone holds the plugin's classes
+        AtomicReference<String> loaders = new AtomicReference<>();
+        ServerProcess.await("only the current revision's class loader holds HotSwap (" + loaders + ")", SETTLE, () -> {
+            jcmd("GC.run");
+            loaders.set(jcmd("VM.classloaders", "show-classes"));
+            return loaders.get().split("Classes: io\\.kjps\\.samples\\.hotswap\\.HotSwap\\s", -1).length - 1 == 1;
+        });
+    }
+
+    private String jcmd(String... command) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(server.pid())));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new AssertionError("jcmd " + List.of(command) + " failed: " + out);
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void corruptJarLeavesThePreviousVersionServingAndTheLogSaysWhy() throws Exception {
+        Path deploy = startWithHotswap("good");
+        KongEmulator kong = kong();
+        long instance = kong.startInstance("hotswap", CONFIG);
+        awaitTag(kong, instance, "good");
+
+        PluginJars.deploy(deploy, "hotswap.jar", "this is not a zip file".getBytes(StandardCharsets.US_ASCII));
+        ServerProcess.await("the log says why the jar was refused", SETTLE,
+                () -> server.logText().contains("restored io.kjps.kong-java-pluginserver-sample-hotswap"));
+        String log = server.logText();
+        assertTrue(log.contains("ERROR [DeployGuard] deploy file " + deploy.resolve("hotswap.jar")
+                + " is not a bundle jar (zip END header not found): FileInstall uninstalled"
+                + " io.kjps.kong-java-pluginserver-sample-hotswap "), log);
+        // the update failed: every event is still answered by the version served before
+        for (int i = 0; i < 20; i++) {
+            assertEquals("good", tagOf(kong, instance));
+        }
+        PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("fixed"));
+        awaitTag(kong, instance, "fixed");
+    }
+
+    @Test
+    void removedPluginAnswersNotDeployedAndRedeployServesTheSameInstanceAgain() throws Exception {
+        Path deploy = startWithHotswap("first");
+        KongEmulator kong = kong();
+        long instance = kong.startInstance("hotswap", CONFIG);
+        awaitTag(kong, instance, "first");
+
+        Files.delete(deploy.resolve("hotswap.jar"));
+        ServerProcess.await("the plugin is removed", SETTLE,
+                () -> server.logText().contains("no longer serving hotswap 1.0.0"));
+        KongRpcException error = null;
+        try {
+            tagOf(kong, instance);
+        } catch (KongRpcException e) {
+            error = e;
+        }
+        assertNotNull(error, "an event for a removed plugin must fail");
+        assertEquals("plugin.HandleEvent: plugin hotswap of instance " + instance + " is not deployed",
+                error.error());
+
+        PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("again"));
+        awaitTag(kong, instance, "again");
+    }
+}

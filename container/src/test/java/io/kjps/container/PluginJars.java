@@ -1,0 +1,143 @@
+package io.kjps.container;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.function.UnaryOperator;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Test plugin jars: finds the test-scope plugin jars on the class path, writes variants of them, and deploys them
+ * the safe way (written next to the deploy folder, then renamed into it).
+ */
+final class PluginJars {
+    /** The entry of the hotswap plugin that tags its responses. */
+    static final String HOTSWAP_TAG = "io/kjps/samples/hotswap/tag.txt";
+
+    private PluginJars() {
+    }
+
+    /**
+     * @param artifact part of the jar's file name, for example {@code kong-java-pluginserver-sample-hotswap}
+     * @return the jar on the test class path
+     */
+    static Path onClassPath(String artifact) {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains(artifact) && entry.endsWith(".jar")) {
+                return Paths.get(entry);
+            }
+        }
+        throw new IllegalStateException(artifact + " is not on the test class path");
+    }
+
+    /** @return the bytes of the hotswap plugin jar whose responses carry {@code tag} */
+    static byte[] hotswap(String tag) throws IOException {
+        return rewrite(Files.readAllBytes(onClassPath("kong-java-pluginserver-sample-hotswap")), HOTSWAP_TAG,
+                old -> tag.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param jar a jar
+     * @param entry the entry to change
+     * @param change maps the old content to the new one
+     * @return the jar with that entry changed, every other entry copied
+     */
+    static byte[] rewrite(byte[] jar, String entry, UnaryOperator<byte[]> change) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        boolean found = false;
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                if (e.getName().equals(entry)) {
+                    content = change.apply(content);
+                    found = true;
+                }
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                zip.write(content);
+                zip.closeEntry();
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no entry " + entry);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @param n a number
+     * @return the hotswap plugin as another bundle ({@code ...-hotswap<n>}) serving another plugin
+     *     ({@code hotswap<n>})
+     */
+    static byte[] hotswapNumbered(int n) throws IOException {
+        byte[] jar = hotswap("n" + n);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                String name = e.getName();
+                String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                if (name.equals("META-INF/MANIFEST.MF")) {
+                    text = text.replace("Bundle-SymbolicName: io.kjps.kong-java-pluginserver-sample-hotswap",
+                            "Bundle-SymbolicName: io.kjps.kong-java-pluginserver-sample-hotswap" + n);
+                } else if (name.endsWith("plugins/hotswap.json")) {
+                    name = name.replace("hotswap.json", "hotswap" + n + ".json");
+                    text = text.replace("\"Name\":\"hotswap\"", "\"Name\":\"hotswap" + n + "\"")
+                            .replace("\"name\":\"hotswap\"", "\"name\":\"hotswap" + n + "\"");
+                } else if (name.startsWith("OSGI-INF/")) {
+                    text = text.replace("value=\"hotswap\"", "value=\"hotswap" + n + "\"");
+                }
+                zip.putNextEntry(new ZipEntry(name));
+                zip.write(text.getBytes(StandardCharsets.ISO_8859_1));
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Deploys a jar atomically: writes it beside the deploy folder, then renames it into place, so FileInstall
+     * never sees it half-written.
+     *
+     * @param deploy the deploy folder
+     * @param name the jar's file name in it
+     * @param content the jar
+     */
+    static void deploy(Path deploy, String name, byte[] content) throws IOException {
+        Path staging = Files.createDirectories(deploy.resolveSibling("staging"));
+        Path tmp = Files.createTempFile(staging, name, ".part");
+        try (OutputStream o = Files.newOutputStream(tmp)) {
+            o.write(content);
+        }
+        Files.move(tmp, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** @return the content of {@code entry} in {@code jar} */
+    static byte[] read(byte[] jar, String entry) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                if (e.getName().equals(entry)) {
+                    return in.readAllBytes();
+                }
+            }
+        }
+        throw new IllegalArgumentException("no entry " + entry);
+    }
+
+    /** Reads a stream fully. */
+    static byte[] readAll(InputStream in) throws IOException {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+}

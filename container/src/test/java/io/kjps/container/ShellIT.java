@@ -1,0 +1,259 @@
+package io.kjps.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kjps.emulator.FakeRequest;
+import io.kjps.emulator.KongClient;
+import io.kjps.emulator.KongConnectionPool;
+import io.kjps.emulator.KongEmulator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/kong-java-pluginserver shell} against a server started by another process with no terminal (the way
+ * Kong starts it): Gogo's commands, the {@code kong:*} commands, {@code update} swapping code under load, and the
+ * refusals and metadata changes the shell must show.
+ */
+class ShellIT {
+    private static final String CONFIG = "{\"greeting\":\"hi\"}";
+    private static final String BSN = "Bundle-SymbolicName: io.kjps.kong-java-pluginserver-sample-hotswap";
+    private static final String DESCRIPTOR = "META-INF/kong-java-pluginserver/plugins/hotswap.json";
+
+    private static ServerProcess server;
+    private static Path deploy;
+    private static KongConnectionPool pool;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path prefix = ServerProcess.newPrefix();
+        deploy = Files.createDirectories(prefix.resolve("deploy"));
+        PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("s0"));
+        server = ServerProcess.start(prefix, "", List.of("-deploy", deploy.toString()), "hotswap");
+        pool = new KongConnectionPool(server.socket(), 8, KongConnectionPool.Policy.LIFO, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (server != null) {
+            assertEquals(0, server.stop());
+            server.close();
+        }
+    }
+
+    record Result(int status, String out, String err) {
+    }
+
+    /** Runs {@code bin/kong-java-pluginserver shell -kong-prefix <prefix> -c <command>}. */
+    static Result shell(String command) throws IOException, InterruptedException {
+        return shell(server.prefix(), command);
+    }
+
+    /** Runs {@code bin/kong-java-pluginserver shell -kong-prefix <prefix> -c <command>}. */
+    static Result shell(Path prefix, String command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(prefix, "shell", ".out");
+        Path err = Files.createTempFile(prefix, "shell", ".err");
+        Process p = new ProcessBuilder(ServerProcess.distribution().resolve("bin/kong-java-pluginserver").toString(),
+                "shell", "-kong-prefix", prefix.toString(), "-c", command)
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("shell -c " + command + " did not end");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static long hotswapBundleId() throws Exception {
+        Result lb = shell("lb -s");
+        Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|Active.*io\\.kjps\\.kong-java-pluginserver-sample-hotswap ")
+                .matcher(lb.out());
+        assertTrue(m.find(), lb.out());
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String tag(KongEmulator kong, long instance) {
+        FakeRequest r = FakeRequest.builder().build();
+        kong.handleEvent(instance, "access", r);
+        return r.responseHeader("x-hotswap-tag");
+    }
+
+    @Test
+    void adminSocketIsOwnerOnly() throws Exception {
+        Path admin = server.prefix().resolve("kong-java-pluginserver.socket.admin");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(admin)));
+    }
+
+    @Test
+    void lbListsEveryBundle() throws Exception {
+        Result r = shell("lb");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("|Active     |    1|kong-java-pluginserver socket bundle "), r.out());
+        assertTrue(r.out().contains("|Active     |    1|test plugin: hotswap "), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void headersTakesABundleId() throws Exception {
+        Result r = shell("headers " + hotswapBundleId());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("Bundle-SymbolicName = io.kjps.kong-java-pluginserver-sample-hotswap"), r.out());
+    }
+
+    @Test
+    void interactiveModeRunsEachLineUntilExit() throws Exception {
+        Process p = new ProcessBuilder(ServerProcess.distribution().resolve("bin/kong-java-pluginserver").toString(),
+                "shell", "-kong-prefix", server.prefix().toString()).redirectErrorStream(true).start();
+        p.getOutputStream().write("kong:stats\nlb -s\nexit\nkong:stats\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("uptime "), out);
+        assertEquals(1, out.split("\nplugins ", -1).length - 1, "commands after exit are not run: " + out);
+        assertTrue(out.contains("|Active     |    0|org.apache.felix.framework ("), out);
+    }
+
+    @Test
+    void unknownCommandFailsWithStatusOne() throws Exception {
+        Result r = shell("nosuchcommand");
+        assertEquals(new Result(1, "error: Command not found: nosuchcommand\n", ""), r);
+    }
+
+    @Test
+    void kongPluginsShowsNameVersionBundlePhasesPriorityInstancesAndEvents() throws Exception {
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        tag(kong, instance);
+        Result r = shell("kong:plugins");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().startsWith("NAME     VERSION  BUNDLE  PHASES  PRIORITY  INSTANCES  EVENTS\n"), r.out());
+        assertTrue(Pattern.compile("(?m)^hotswap  1\\.0\\.0    " + hotswapBundleId()
+                + " +access  10 +[1-9]\\d* +[1-9]\\d*$").matcher(r.out()).find(), r.out());
+
+        Result instances = shell("kong:instances");
+        assertTrue(instances.out().contains("hotswap"), instances.out());
+        assertTrue(instances.out().contains(CONFIG), instances.out());
+        Result events = shell("kong:events");
+        assertEquals(0, events.status());
+        assertTrue(events.out().startsWith("ID  PLUGIN  VERSION  PHASE  INSTANCE  AGE"), events.out());
+        Result stats = shell("kong:stats");
+        assertTrue(stats.out().contains("\nplugins 1\n"), stats.out());
+        Result conf = shell("kong:conf");
+        assertTrue(conf.out().contains("\npluginserver_hotswap_socket = " + server.socket() + "\n"), conf.out());
+        assertTrue(conf.out().contains("\npluginserver_names = hotswap\n"), conf.out());
+    }
+
+    @Test
+    void updateFromTheShellSwapsCodeUnderLoadWithoutFailedEvents() throws Exception {
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong events = new AtomicLong();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    tag(kong, instance);
+                    events.incrementAndGet();
+                } catch (RuntimeException e) {
+                    failures.add(e.toString());
+                }
+            }
+        });
+        load.start();
+        try {
+            long id = hotswapBundleId();
+            Path staging = Files.createDirectories(server.prefix().resolve("shell-staging"));
+            for (int n = 1; n <= 3; n++) {
+                Path jar = staging.resolve("hotswap-u" + n + ".jar");
+                Files.write(jar, PluginJars.hotswap("u" + n));
+                Result r = shell("update " + id + " " + jar.toUri());
+                assertEquals(0, r.status(), r.toString());
+                String expected = "u" + n;
+                ServerProcess.await("events answered by " + expected, Duration.ofSeconds(30),
+                        () -> expected.equals(tag(kong, instance)));
+            }
+        } finally {
+            running.set(false);
+            load.join(60_000);
+        }
+        assertEquals(List.of(), new ArrayList<>(failures));
+        assertTrue(events.get() > 0);
+    }
+
+    @Test
+    void secondBundleClaimingAServedNameIsRefusedAndTheShellShowsWhy() throws Exception {
+        byte[] jar = PluginJars.rewrite(PluginJars.hotswap("dup"), "META-INF/MANIFEST.MF",
+                m -> new String(m, StandardCharsets.UTF_8).replace(BSN, BSN + "-dup").getBytes(StandardCharsets.UTF_8));
+        PluginJars.deploy(deploy, "hotswap-dup.jar", jar);
+        ServerProcess.await("the duplicate is refused", Duration.ofSeconds(30),
+                () -> server.logText().contains("-sample-hotswap-dup "));
+        ServerProcess.await("the refusal is logged", Duration.ofSeconds(30),
+                () -> server.logText().contains(": plugin name hotswap is already served by bundle "));
+        Result notices = shell("kong:notices");
+        assertTrue(notices.out().contains("plugin name hotswap is already served by bundle " + hotswapBundleId()),
+                notices.out());
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        assertTrue(!"dup".equals(tag(kong, instance)), "the refused bundle must not serve");
+        Files.delete(deploy.resolve("hotswap-dup.jar"));
+    }
+
+    @Test
+    void versionKongWouldRejectIsRefusedWithAPreciseLogLine() throws Exception {
+        byte[] jar = PluginJars.rewrite(PluginJars.hotswap("badversion"), "META-INF/MANIFEST.MF",
+                m -> new String(m, StandardCharsets.UTF_8).replace(BSN, BSN + "-badversion")
+                        .getBytes(StandardCharsets.UTF_8));
+        jar = PluginJars.rewrite(jar, DESCRIPTOR, d -> new String(d, StandardCharsets.UTF_8)
+                .replace("\"Version\":\"1.0.0\"", "\"Version\":\"1.0\"").getBytes(StandardCharsets.UTF_8));
+        PluginJars.deploy(deploy, "hotswap-badversion.jar", jar);
+        ServerProcess.await("the version is refused", Duration.ofSeconds(30), () -> server.logText()
+                .contains("-sample-hotswap-badversion 0.1.0"));
+        ServerProcess.await("the refusal says why", Duration.ofSeconds(30), () -> server.logText()
+                .contains(": plugin hotswap has version 1.0, which Kong rejects: it must be x.y.z (digits)"));
+        assertTrue(shell("kong:notices").out().contains("has version 1.0, which Kong rejects"));
+        Files.delete(deploy.resolve("hotswap-badversion.jar"));
+    }
+
+    @Test
+    void priorityChangeOnUpdateIsServedWithAWarningThatKongNeedsReload() throws Exception {
+        byte[] jar = PluginJars.rewrite(PluginJars.hotswap("prio"), DESCRIPTOR, d -> new String(d,
+                StandardCharsets.UTF_8).replace("\"Priority\":10", "\"Priority\":20").getBytes(StandardCharsets.UTF_8));
+        PluginJars.deploy(deploy, "hotswap.jar", jar);
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        ServerProcess.await("the new version serves", Duration.ofSeconds(30), () -> "prio".equals(tag(kong, instance)));
+        ServerProcess.await("the change is logged", Duration.ofSeconds(30),
+                () -> server.logText().contains("priority 10 -> 20. Kong still uses the old metadata"));
+        String log = server.logText();
+        assertTrue(log.contains("WARN  [PluginSocketComponent] update of hotswap 1.0.0 (bundle "), log);
+        assertTrue(log.contains(") changed what Kong reads at its start: priority 10 -> 20. Kong still uses the old"
+                + " metadata: run `kong reload`"), log);
+        assertTrue(shell("kong:notices").out().contains("priority 10 -> 20"));
+        // back to the original priority for the other tests
+        PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("s0"));
+        ServerProcess.await("the original serves again", Duration.ofSeconds(30),
+                () -> "s0".equals(tag(kong, instance)));
+    }
+}

@@ -1,0 +1,45 @@
+package io.kjps.samples.hotswap;
+
+import io.kjps.pdk.Kong;
+import io.kjps.plugin.KongPhaseHandler;
+import io.kjps.plugin.KongPlugin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A test plugin for hot updates: sets the response header {@code x-hotswap-tag} to the text of its resource
+ * {@code tag.txt} and {@code x-hotswap-greeting} to its config's greeting. The tests build one jar per version by
+ * rewriting {@code tag.txt}, so each version tags its responses differently.
+ */
+@KongPlugin(name = "hotswap", version = "1.0.0", priority = 10)
+@org.osgi.service.component.annotations.Component(service = KongPhaseHandler.class)
+public class HotSwap implements KongPhaseHandler<HotSwap.Config> {
+    private static final String TAG = readTag();
+
+    /**
+     * The plugin's config.
+     *
+     * @param greeting any text, echoed back
+     */
+    public record Config(String greeting) {
+    }
+
+    @Override
+    public void access(Kong kong, Config config) {
+        kong.response().setHeader("x-hotswap-tag", TAG);
+        kong.response().setHeader("x-hotswap-greeting", String.valueOf(config.greeting()));
+    }
+
+    private static String readTag() {
+        try (InputStream in = HotSwap.class.getResourceAsStream("tag.txt")) {
+            if (in == null) {
+                return "no tag.txt";
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
