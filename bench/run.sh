@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The whole comparison of BENCHMARKS.md in one command: our server (JDK 17, and JDK 21+ with virtual threads), the
+# JavaScript reference server (npm kong-pdk) and a floor server, played by the same Kong emulator, run by run in
+# alternation; then start-up, -dump and memory with 10 bundles. Prints the table and writes it to
+# bench/target/bench-results.md; with --doc BENCHMARKS.md it also replaces the results section of that file.
+#
+#   bench/run.sh                          # everything, about 6 minutes
+#   bench/run.sh --runs 1 --window-ms 300 --startup-runs 1    # a quick look
+#   bench/run.sh --servers floor,java17 --scenarios hello --concurrency 16
+#
+# Other engineers share the machine: hold the build lock while measuring (flock /tmp/kjps-mvn.lock bench/run.sh).
+# This script runs Maven only when something it needs is not built yet (or BUILD=1); it never takes the lock itself.
+#
+# Environment (defaults in brackets):
+#   JAVA17  java of the load generator, the floor and our server "java17" [/usr/lib/jvm/java-17-openjdk-amd64/bin/java]
+#   JAVA25  java for our server "java25" (any 21+) [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]; skipped if absent
+#   KONG_PDK_VERSION  the npm kong-pdk version of the JavaScript server [0.6.0]
+#   NODE    node [node]
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+JAVA17=${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
+JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+KONG_PDK_VERSION=${KONG_PDK_VERSION:-0.6.0}
+NODE=${NODE:-node}
+dist=container/target/kong-java-pluginserver
+bundle=$(ls bench/plugins/target/kong-java-pluginserver-bench-plugins-*.jar 2>/dev/null | head -1 || true)
+
+if [ "${BUILD:-0}" = 1 ] || [ ! -x "$dist/bin/kong-java-pluginserver" ] || [ -z "$bundle" ] \
+        || [ ! -d bench/target/lib ]; then
+    echo "building the distribution and the benchmark" >&2
+    mvn -B -q package -DskipTests -pl container,bench/plugins,bench -am
+    bundle=$(ls bench/plugins/target/kong-java-pluginserver-bench-plugins-*.jar | head -1)
+fi
+
+# the JavaScript reference server, installed here, never committed (bench/target is ignored)
+js=bench/target/js
+jsbin=$js/node_modules/kong-pdk/bin/kong-js-pluginserver
+if [ ! -f "$jsbin" ] || ! grep -q "\"version\": \"$KONG_PDK_VERSION\"" "$js/node_modules/kong-pdk/package.json"; then
+    echo "installing npm kong-pdk@$KONG_PDK_VERSION into $js" >&2
+    mkdir -p "$js"
+    npm install --prefix "$js" --no-audit --no-fund --loglevel=error "kong-pdk@$KONG_PDK_VERSION" >&2
+fi
+
+# the bench deploy directory: only the bench bundle (the distribution's deploy/ is not touched)
+deploy=bench/target/deploy
+rm -rf "$deploy"
+mkdir -p "$deploy"
+cp "$bundle" "$deploy/"
+
+java25_args=()
+if [ -x "$JAVA25" ]; then
+    java25_args=(--java25 "$JAVA25")
+fi
+work=$(mktemp -d /tmp/kjps-bench.XXXXXX) # short: unix socket paths are limited to 107 bytes
+trap 'rm -rf "$work"' EXIT
+
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(free -g | awk '/Mem:/{print $2}') GiB,"
+machine="$machine Linux $(uname -r); load generator and floor: $("$JAVA17" -version 2>&1 | head -1);"
+[ -x "$JAVA25" ] && machine="$machine java25: $("$JAVA25" -version 2>&1 | head -1);"
+machine="$machine node $("$NODE" --version), kong-pdk $KONG_PDK_VERSION"
+
+"$JAVA17" -XX:+UseParallelGC -Xms1g -Xmx1g -Xmn768m -cp "bench/target/classes:bench/target/lib/*" \
+    io.kjps.bench.BenchMain \
+    --work "$work" --dist "$dist" --deploy "$deploy" --bench-bundle "$bundle" \
+    --java17 "$JAVA17" "${java25_args[@]}" \
+    --node "$NODE" --js-pluginserver "$jsbin" --js-plugins "$root/bench/js-plugins" \
+    --machine "$machine" --out bench/target/bench-results.md "$@"

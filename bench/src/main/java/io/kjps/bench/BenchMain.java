@@ -1,0 +1,412 @@
+package io.kjps.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark of BENCHMARKS.md, one process: starts the servers (floor, JavaScript reference, ours on JDK 17 and on
+ * JDK 21+), plays Kong against them with the same scenarios, alternating servers run by run, and prints the table.
+ * See {@code bench/run.sh} for the arguments it is given.
+ */
+public final class BenchMain {
+
+    private final Map<String, String> opts;
+    private final Path work;
+    private final List<String> serverNames;
+    private final List<Scenario> scenarios = new ArrayList<>();
+    private final int[] concurrency;
+    private final int runs;
+    private final long windowMillis;
+    private final long settleMillis;
+    private final long warmupMillis;
+    private final int workers;
+    private final StringBuilder log = new StringBuilder();
+
+    private BenchMain(Map<String, String> opts) throws IOException {
+        this.opts = opts;
+        this.work = Path.of(opt("work", "/tmp/kjps-bench"));
+        this.serverNames = List.of(opt("servers", "floor,js,java17,java25").split(","));
+        for (String s : opt("scenarios", "hello,headers,exit,log,churn").split(",")) {
+            scenarios.add(Scenario.of(s));
+        }
+        this.concurrency = Arrays.stream(opt("concurrency", "1,16,64").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        this.runs = Integer.parseInt(opt("runs", "5"));
+        this.windowMillis = Long.parseLong(opt("window-ms", "800"));
+        this.settleMillis = Long.parseLong(opt("settle-ms", "200"));
+        this.warmupMillis = Long.parseLong(opt("warmup-ms", "1000"));
+        this.workers = Integer.parseInt(opt("workers", "2"));
+        Files.createDirectories(work);
+    }
+
+    /**
+     * @param args {@code --name value} pairs, see {@code bench/run.sh}
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        String report = new BenchMain(opts).run();
+        String out = opts.get("out");
+        if (out != null) {
+            Files.writeString(Path.of(out), report);
+        }
+        String doc = opts.get("doc");
+        if (doc != null) {
+            updateDoc(Path.of(doc), report);
+        }
+        System.out.println(report);
+        System.exit(0);
+    }
+
+    static final String BEGIN = "<!-- bench:results:begin (written by bench/run.sh --doc) -->";
+    static final String END = "<!-- bench:results:end -->";
+
+    /** Replaces the text between {@link #BEGIN} and {@link #END} of a document with the report. */
+    static void updateDoc(Path doc, String report) throws IOException {
+        String text = Files.readString(doc, StandardCharsets.UTF_8);
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        if (b < 0 || e < b) {
+            throw new IOException(doc + " has no " + BEGIN + " ... " + END + " section");
+        }
+        Files.writeString(doc, text.substring(0, b + BEGIN.length()) + "\n\n" + report.strip() + "\n\n"
+                + text.substring(e), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param opts the options of {@link #main}, without the dashes
+     * @return a benchmark ready to {@link #run()}
+     */
+    static BenchMain create(Map<String, String> opts) throws IOException {
+        return new BenchMain(opts);
+    }
+
+    private String opt(String name, String def) {
+        return opts.getOrDefault(name, def);
+    }
+
+    private final long t0 = System.nanoTime();
+
+    private void say(String line) {
+        System.err.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, line);
+    }
+
+    /** Everything: the comparison, then the start-up figures. */
+    String run() throws Exception {
+        Instant began = Instant.now();
+        List<ServerUnderTest> servers = new ArrayList<>();
+        Map<String, KongSide> kong = new LinkedHashMap<>();
+        Map<String, Double> steadyFrom = new HashMap<>();
+        // results[server][scenario/conc] = runs
+        Map<String, Map<String, List<LoadRun.Result>>> results = new LinkedHashMap<>();
+        try {
+            for (String name : serverNames) {
+                ServerUnderTest s = server(name);
+                if (s == null) {
+                    say("skipping " + name + " (not configured)");
+                    continue;
+                }
+                say("starting " + name);
+                s.start(workers);
+                servers.add(s);
+                KongSide side = new KongSide(s.pools());
+                side.validate(name);
+                kong.put(name, side);
+                results.put(name, new LinkedHashMap<>());
+            }
+            // warm-up: every scenario on every server, at the highest concurrency
+            int warmConc = Arrays.stream(concurrency).max().orElse(16);
+            for (ServerUnderTest s : servers) {
+                for (Scenario sc : scenarios) {
+                    LoadRun.run(kong.get(s.name()), s.pid(), sc, warmConc, 0, warmupMillis / scenarios.size());
+                }
+                steadyFrom.put(s.name(), (System.nanoTime() - s.startNanos()) / 1e9);
+                say("warmed up " + s.name());
+            }
+            for (int r = 0; r < runs; r++) {
+                for (Scenario sc : scenarios) {
+                    for (int c : concurrency) {
+                        for (int k = 0; k < servers.size(); k++) {
+                            ServerUnderTest s = servers.get((k + r) % servers.size()); // alternate the order
+                            LoadRun.Result res = LoadRun.run(kong.get(s.name()), s.pid(), sc, c, settleMillis,
+                                    windowMillis);
+                            results.get(s.name()).computeIfAbsent(key(sc, c), x -> new ArrayList<>()).add(res);
+                            say(String.format(Locale.ROOT, "run %d %-7s %-4d %-7s %9.0f ev/s p50 %7.0f p99 %7.0f"
+                                            + " p99.9 %7.0f us cpu %6.1f us/ev rss %4d MB errors %d%s", r + 1, sc.id(),
+                                    c, s.name(), res.eventsPerSecond(), res.p50Micros(), res.p99Micros(),
+                                    res.p999Micros(), res.cpuMicrosPerEvent(), res.rssKb() / 1024, res.errors(),
+                                    res.firstError() == null ? "" : " (" + res.firstError() + ")"));
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (ServerUnderTest s : servers) {
+                s.stop();
+                say("stopped " + s.name());
+            }
+        }
+        Map<String, GcLog.Pauses> pauses = new LinkedHashMap<>();
+        for (ServerUnderTest s : servers) {
+            if (s.gcLog() != null) {
+                pauses.put(s.name(), GcLog.since(s.gcLog(), steadyFrom.get(s.name())));
+            }
+        }
+        StringBuilder md = new StringBuilder();
+        if (opts.containsKey("machine")) {
+            md.append("Machine: ").append(opts.get("machine")).append("\n\n");
+        }
+        table(md, results);
+        ratios(md, results);
+        gc(md, pauses);
+        String startup = startup();
+        md.append(startup);
+        md.append("\nWhole run: ").append(Instant.now().getEpochSecond() - began.getEpochSecond()).append(" s, finished ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(". ").append(runs)
+                .append(" runs per cell, each ").append(settleMillis).append(" ms settle + ").append(windowMillis)
+                .append(" ms measured; ").append(workers).append(" emulated Nginx workers.\n");
+        return md.toString();
+    }
+
+    private static String key(Scenario s, int c) {
+        return s.id() + "/" + c;
+    }
+
+    private ServerUnderTest server(String name) {
+        Path dir = work.resolve(name);
+        switch (name) {
+            case "floor": {
+                String java = opt("floor-java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                return new ServerUnderTest(name, List.of(java, "-XX:+UseSerialGC", "-Xmx64m", "-cp",
+                        System.getProperty("java.class.path"), FloorServer.class.getName(),
+                        dir.resolve("floor.sock").toString()), Map.of(), dir.resolve("floor.sock"), dir, null);
+            }
+            case "js": {
+                String js = opts.get("js-pluginserver");
+                if (js == null) {
+                    return null;
+                }
+                return new ServerUnderTest(name, List.of(opt("node", "node"), js, "--plugins-directory",
+                        opt("js-plugins", "bench/js-plugins"), "--kong-prefix", dir.toString(), "--sock-name",
+                        "bench.sock"), Map.of(), dir.resolve("bench.sock"), dir, null);
+            }
+            default: {
+                if (!name.startsWith("java")) {
+                    throw new IllegalArgumentException("unknown server " + name);
+                }
+                String java = opts.get(name); // --java17 /path/to/bin/java
+                if (java == null || opts.get("dist") == null) {
+                    return null;
+                }
+                return ours(name, java, dir, Path.of(opt("deploy", "bench/target/deploy")),
+                        opt("server-opts", ""));
+            }
+        }
+    }
+
+    private ServerUnderTest ours(String name, String java, Path dir, Path deploy, String extraOpts) {
+        Path gc = dir.resolve("gc.log");
+        Map<String, String> env = new HashMap<>();
+        env.put("KONG_JAVA_PLUGINSERVER_JAVA", java);
+        env.put("KONG_JAVA_PLUGINSERVER_OPTS", ("-Xlog:gc:file=" + gc + ":uptime " + extraOpts).trim());
+        Path bin = Path.of(opts.get("dist"), "bin", "kong-java-pluginserver");
+        return new ServerUnderTest(name, List.of(bin.toString(), "-kong-prefix", dir.toString(), "-deploy",
+                deploy.toString()), env, dir.resolve("kong-java-pluginserver.socket"), dir, gc);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // start-up, -dump and memory with 10 bundles
+
+    private String startup() throws Exception {
+        int n = Integer.parseInt(opt("startup-runs", "5"));
+        String bundle = opts.get("bench-bundle");
+        if (n <= 0 || bundle == null || opts.get("dist") == null) {
+            return "";
+        }
+        Path deploy10 = work.resolve("deploy10");
+        deleteTree(deploy10);
+        List<String> plugins = Variants.write(Path.of(bundle), deploy10, 10);
+        StringBuilder md = new StringBuilder();
+        md.append("\n### Start-up, -dump and memory with 10 bundles (").append(plugins.size())
+                .append(" plugins), median of ").append(n).append("\n\n")
+                .append("| JVM | start to socket ready | start to all plugins served | `-dump` | RSS after 1 s of hello at 16"
+                        + " |\n|---|---|---|---|---|\n");
+        for (String name : serverNames) {
+            if (!name.startsWith("java") || opts.get(name) == null) {
+                continue;
+            }
+            List<Double> ready = new ArrayList<>();
+            List<Double> served = new ArrayList<>();
+            List<Double> dump = new ArrayList<>();
+            List<Double> rss = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Path dir = work.resolve(name + "-start");
+                deleteTree(dir);
+                ServerUnderTest s = ours(name, opts.get(name), dir, deploy10, "");
+                s.start(workers);
+                try {
+                    ready.add(s.readySeconds());
+                    KongSide side = new KongSide(s.pools());
+                    for (String p : plugins) {
+                        side.emulator(0).startInstance(p, KongSide.CONFIG);
+                    }
+                    served.add((System.nanoTime() - s.startNanos()) / 1e9);
+                    // load on the last variant's bench-hello, then read the resident size
+                    LoadRun.run(new KongSide(s.pools(), "-v10"), s.pid(), Scenario.HELLO, 16, 0, 1000);
+                    rss.add(ProcStats.rssKb(s.pid()) / 1024.0);
+                } finally {
+                    s.stop();
+                }
+                dump.add(dumpSeconds(name, deploy10));
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %.0f MB |\n", name,
+                    median(ready), median(served), median(dump), median(rss)));
+            say(name + " start " + ready + " served " + served + " dump " + dump + " rss " + rss);
+        }
+        return md.toString();
+    }
+
+    private double dumpSeconds(String name, Path deploy) throws IOException, InterruptedException {
+        Path bin = Path.of(opts.get("dist"), "bin", "kong-java-pluginserver");
+        ProcessBuilder pb = new ProcessBuilder(bin.toString(), "-dump", "-deploy", deploy.toString())
+                .redirectErrorStream(false).redirectOutput(work.resolve("dump.json").toFile())
+                .redirectError(work.resolve("dump.err").toFile());
+        pb.environment().put("KONG_JAVA_PLUGINSERVER_JAVA", opts.get(name));
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("-dump failed: " + Files.readString(work.resolve("dump.err")));
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        String json = Files.readString(work.resolve("dump.json"), StandardCharsets.UTF_8);
+        if (!json.contains("bench-hello-v10")) {
+            throw new IOException("-dump does not list the variants: " + json);
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // the report
+
+    private void table(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results) {
+        md.append("| scenario | concurrency | server | events/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/event"
+                + " | server RSS MB | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Scenario sc : scenarios) {
+            for (int c : concurrency) {
+                for (String server : results.keySet()) {
+                    List<LoadRun.Result> rs = results.get(server).get(key(sc, c));
+                    if (rs == null) {
+                        continue;
+                    }
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.0f | %.0f | %.0f | %.1f | %.0f | %d |\n",
+                            sc.id(), c, server, med(rs, LoadRun.Result::eventsPerSecond), med(rs, LoadRun.Result::p50Micros),
+                            med(rs, LoadRun.Result::p99Micros), med(rs, LoadRun.Result::p999Micros),
+                            med(rs, LoadRun.Result::cpuMicrosPerEvent), med(rs, r -> r.rssKb() / 1024.0),
+                            rs.stream().mapToLong(LoadRun.Result::errors).sum()));
+                }
+            }
+        }
+    }
+
+    private void ratios(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results) {
+        List<String> ours = new ArrayList<>();
+        for (String s : results.keySet()) {
+            if (s.startsWith("java")) {
+                ours.add(s);
+            }
+        }
+        if (ours.isEmpty()) {
+            return;
+        }
+        md.append("\nRatios of the medians (events/s: ours ÷ theirs, higher is better; p99: ours ÷ theirs, lower is"
+                + " better):\n\n| scenario | concurrency |");
+        StringBuilder sep = new StringBuilder("|---|---|");
+        for (String o : ours) {
+            if (results.containsKey("js")) {
+                md.append(' ').append(o).append(" ÷ js events/s | ").append(o).append(" ÷ js p99 |");
+                sep.append("---|---|");
+            }
+            if (results.containsKey("floor")) {
+                md.append(' ').append(o).append(" ÷ floor events/s |");
+                sep.append("---|");
+            }
+        }
+        md.append('\n').append(sep).append('\n');
+        for (Scenario sc : scenarios) {
+            for (int c : concurrency) {
+                md.append("| ").append(sc.id()).append(" | ").append(c).append(" |");
+                for (String o : ours) {
+                    List<LoadRun.Result> mine = results.get(o).get(key(sc, c));
+                    if (results.containsKey("js")) {
+                        List<LoadRun.Result> js = results.get("js").get(key(sc, c));
+                        md.append(String.format(Locale.ROOT, " %.2f | %.2f |",
+                                med(mine, LoadRun.Result::eventsPerSecond) / med(js, LoadRun.Result::eventsPerSecond),
+                                med(mine, LoadRun.Result::p99Micros) / med(js, LoadRun.Result::p99Micros)));
+                    }
+                    if (results.containsKey("floor")) {
+                        List<LoadRun.Result> floor = results.get("floor").get(key(sc, c));
+                        md.append(String.format(Locale.ROOT, " %.2f |", med(mine, LoadRun.Result::eventsPerSecond)
+                                / med(floor, LoadRun.Result::eventsPerSecond)));
+                    }
+                }
+                md.append('\n');
+            }
+        }
+    }
+
+    private void gc(StringBuilder md, Map<String, GcLog.Pauses> pauses) {
+        if (pauses.isEmpty()) {
+            return;
+        }
+        md.append("\nGC pauses at steady state (after the warm-up, from `-Xlog:gc`):\n\n| server | pauses | longest |"
+                + " total |\n|---|---|---|---|\n");
+        pauses.forEach((s, p) -> md.append(String.format(Locale.ROOT, "| %s | %d | %.2f ms | %.0f ms |\n", s,
+                p.count(), p.maxMillis(), p.totalMillis())));
+    }
+
+    private static double med(List<LoadRun.Result> rs, java.util.function.ToDoubleFunction<LoadRun.Result> f) {
+        List<Double> v = new ArrayList<>();
+        for (LoadRun.Result r : rs) {
+            v.add(f.applyAsDouble(r));
+        }
+        return median(v);
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> v = new ArrayList<>(values);
+        v.sort(Double::compare);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
