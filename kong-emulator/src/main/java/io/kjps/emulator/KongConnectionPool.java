@@ -45,6 +45,7 @@ public final class KongConnectionPool implements AutoCloseable {
     private final int maxIdle;
     private final Policy policy;
     private final long timeoutMillis;
+    private final boolean blocking;
     private final Random random = new Random(0x5eed);
     private final LinkedList<KongConnection> idle = new LinkedList<>(); // oldest first
     private int busy;
@@ -67,6 +68,21 @@ public final class KongConnectionPool implements AutoCloseable {
      * @param timeout the send/read timeout per operation (Kong's read failure: {@code "no data"})
      */
     public KongConnectionPool(Path socket, int maxIdle, Policy policy, Duration timeout) {
+        this(socket, maxIdle, policy, timeout, false);
+    }
+
+    /**
+     * A pool whose connections may use blocking I/O: cheaper per call (one {@code read} system call per answer
+     * instead of {@code read}, {@code epoll_wait}, {@code read}), but with no timeout: a call waits until the server
+     * answers or closes the connection. Meant for load generators, which end the server to end a stuck call.
+     *
+     * @param socket   the plugin server's socket file
+     * @param maxIdle  the most idle connections kept (at least 1)
+     * @param policy   which idle connection a call takes
+     * @param timeout  the send/read timeout per operation; ignored with blocking I/O
+     * @param blocking blocking I/O without deadlines
+     */
+    public KongConnectionPool(Path socket, int maxIdle, Policy policy, Duration timeout, boolean blocking) {
         if (maxIdle < 1) {
             throw new IllegalArgumentException("maxIdle must be >= 1");
         }
@@ -74,6 +90,7 @@ public final class KongConnectionPool implements AutoCloseable {
         this.maxIdle = maxIdle;
         this.policy = Objects.requireNonNull(policy);
         this.timeoutMillis = Math.max(1, timeout.toMillis());
+        this.blocking = blocking;
     }
 
     /** @return the socket this pool connects to */
@@ -115,7 +132,7 @@ public final class KongConnectionPool implements AutoCloseable {
             }
             if (c == null) {
                 try {
-                    return KongConnection.open(socket, serial);
+                    return KongConnection.open(socket, serial, blocking);
                 } catch (IOException | RuntimeException e) {
                     synchronized (this) {
                         busy--;

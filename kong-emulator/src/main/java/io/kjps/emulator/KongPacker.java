@@ -37,6 +37,8 @@ public final class KongPacker {
     private static final MessagePack.PackerConfig CONFIG =
             new MessagePack.PackerConfig().withStr8FormatSupport(false);
 
+    private static final ThreadLocal<MessageBufferPacker> PACKER = ThreadLocal.withInitial(CONFIG::newBufferPacker);
+
     private KongPacker() {
     }
 
@@ -46,11 +48,16 @@ public final class KongPacker {
      * @throws IllegalArgumentException for a value Kong could not produce
      */
     public static byte[] pack(Object value) {
-        try (MessageBufferPacker p = CONFIG.newBufferPacker()) {
+        MessageBufferPacker p = PACKER.get(); // reused per thread: a new one allocates an 8 KB buffer
+        try {
+            p.clear();
             write(p, value);
             return p.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory buffer: does not happen
+        } catch (RuntimeException e) {
+            PACKER.remove(); // a refused value leaves a half-written message: start the next one afresh
+            throw e;
         }
     }
 

@@ -17,6 +17,10 @@ import java.util.List;
  * One unix-socket connection from "Kong" to the plugin server: non-blocking channel plus its own selector, so every
  * read and write has a deadline (the JDK has no socket timeouts for unix channels). Used by one thread at a time
  * (the pool hands it out exclusively).
+ *
+ * <p>In blocking mode (benchmarks) the channel blocks and there is no selector: one {@code read} system call per
+ * message instead of {@code read}, {@code epoll_wait}, {@code read}, and no deadline: whoever needs one closes the
+ * connection from another thread, which ends a blocked read.
  */
 public final class KongConnection implements AutoCloseable {
     private final int serial;
@@ -29,6 +33,7 @@ public final class KongConnection implements AutoCloseable {
     private boolean closed;
 
     private KongConnection(int serial, SocketChannel channel, Selector selector, SelectionKey key) {
+        // selector and key are null in blocking mode
         this.serial = serial;
         this.channel = channel;
         this.selector = selector;
@@ -42,9 +47,23 @@ public final class KongConnection implements AutoCloseable {
      * @throws IOException when the connect fails (no file, refused)
      */
     public static KongConnection open(Path socket, int serial) throws IOException {
+        return open(socket, serial, false);
+    }
+
+    /**
+     * @param socket   the server's socket file
+     * @param serial   a number for messages and tests (1, 2, ... in order of connect)
+     * @param blocking blocking I/O without deadlines (see the class comment)
+     * @return a connected connection
+     * @throws IOException when the connect fails (no file, refused)
+     */
+    public static KongConnection open(Path socket, int serial, boolean blocking) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
+            if (blocking) {
+                return new KongConnection(serial, ch, null, null);
+            }
             ch.configureBlocking(false);
             Selector sel = Selector.open();
             try {
@@ -122,6 +141,9 @@ public final class KongConnection implements AutoCloseable {
         if (closed || hasUnreadData()) {
             return false;
         }
+        if (selector == null) {
+            return channel.isOpen(); // blocking: no read without waiting
+        }
         try {
             readBuf.clear();
             return channel.read(readBuf) == 0;
@@ -131,6 +153,9 @@ public final class KongConnection implements AutoCloseable {
     }
 
     private void await(int op, long timeoutMillis, String what) throws IOException {
+        if (selector == null) {
+            throw new IOException(what + ": a blocking channel returned 0 bytes on connection " + serial);
+        }
         key.interestOps(op);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
@@ -158,7 +183,9 @@ public final class KongConnection implements AutoCloseable {
         }
         closed = true;
         try {
-            selector.close();
+            if (selector != null) {
+                selector.close();
+            }
         } catch (IOException ignored) {
             // closing anyway
         }

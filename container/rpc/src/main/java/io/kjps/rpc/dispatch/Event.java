@@ -222,15 +222,19 @@ public final class Event implements PdkCaller {
     }
 
     private String policyText() {
-        return phase == Phase.LOG || !settings.failClosed() ? "the event ends normally"
+        return phase == Phase.LOG || !failClosed() ? "the event ends normally"
                 : "the request ends with kong.response.error(500)";
     }
 
     private Object failureData() {
-        if (phase == Phase.LOG || !settings.failClosed()) {
+        if (phase == Phase.LOG || !failClosed()) {
             return StepResult.RET;
         }
         return new PdkCall("kong.response.error", new Object[] {500}, true);
+    }
+
+    private boolean failClosed() {
+        return settings.failClosedFor(plugin.name());
     }
 
     /**

@@ -42,6 +42,21 @@ public final class HandlerThreads {
                 LOG.log(System.Logger.Level.WARNING, "virtual threads unavailable, using platform threads", t);
             }
         }
+        return createPlatform(namePrefix, maxPlatformThreads);
+    }
+
+    /**
+     * Platform threads only, even where virtual threads exist: for threads that block in native code that does not
+     * cooperate with virtual threads. junixsocket's blocking reads on a virtual thread park it and hand the wait to
+     * a poll job on a small shared pool, which an idle keepalive connection occupies for as long as it stays idle:
+     * with a few of Kong's idle pooled connections and two cores, reads on the busy connections stall for seconds
+     * or for good. On a platform thread the read is a plain blocking system call.
+     *
+     * @param namePrefix thread name prefix, for thread dumps
+     * @param maxPlatformThreads the most threads at once
+     * @return an executor that runs each task on its own platform thread (pooled, idle ones end after 30 s)
+     */
+    public static ExecutorService createPlatform(String namePrefix, int maxPlatformThreads) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory platform = r -> {
             Thread t = new Thread(null, r, namePrefix + n.incrementAndGet(), 256 * 1024);

@@ -520,6 +520,42 @@ class DispatcherTest {
     }
 
     @Test
+    void perPluginFailurePolicyOverridesTheGlobalOne() throws Exception {
+        serve(plugin("open", access((Kong k, Hello c) -> {
+            throw new IllegalStateException("plugin bug");
+        }), Hello.class, "access"));
+        serve(plugin("closed", access((Kong k, Hello c) -> {
+            throw new IllegalStateException("plugin bug");
+        }), Hello.class, "access"));
+        serve(plugin("global", access((Kong k, Hello c) -> {
+            throw new IllegalStateException("plugin bug");
+        }), Hello.class, "access"));
+        Map<String, Boolean> failOpen = Map.of("open", true, "closed", false);
+        Dispatcher d = dispatcher(new DispatcherSettings(100, 10_000, 10_000, true, failOpen::get));
+        assertRet(d.dispatch(handle(id(d.dispatch(start("open", "{}"))), "access")));
+        assertCall(d.dispatch(handle(id(d.dispatch(start("closed", "{}"))), "access")), "kong.response.error", true,
+                500);
+        assertCall(d.dispatch(handle(id(d.dispatch(start("global", "{}"))), "access")), "kong.response.error", true,
+                500);
+        Dispatcher open = dispatcher(new DispatcherSettings(100, 10_000, 10_000, false, failOpen::get));
+        assertCall(open.dispatch(handle(id(open.dispatch(start("closed", "{}"))), "access")), "kong.response.error",
+                true, 500);
+        assertRet(open.dispatch(handle(id(open.dispatch(start("global", "{}"))), "access")));
+        assertTrue(d.events().isEmpty());
+        assertTrue(open.events().isEmpty());
+    }
+
+    @Test
+    void perPluginFailurePolicyLookupThatFailsFallsBackToTheGlobalOne() {
+        DispatcherSettings s = new DispatcherSettings(1, 1, 1, true, name -> {
+            throw new IllegalStateException("framework stopping");
+        });
+        assertTrue(s.failClosedFor("any"));
+        assertTrue(DispatcherSettings.DEFAULT.failClosedFor("any"));
+        assertEquals(DispatcherSettings.DEFAULT, new DispatcherSettings(5_000, 30_000, 65_000, true, null));
+    }
+
+    @Test
     void argumentKongCannotReceiveFailsInThePluginsThread() throws Exception {
         AtomicReference<String> message = new AtomicReference<>();
         serve(plugin("hello", access((Kong k, Hello c) -> {

@@ -31,6 +31,25 @@ class HandlerThreadsTest {
     }
 
     @Test
+    void createPlatformNeverUsesVirtualThreadsAndIsBounded() throws Exception {
+        ExecutorService pool = HandlerThreads.createPlatform("conn-", 1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Future<String> thread = pool.submit(() -> {
+                release.await();
+                return Thread.currentThread().toString();
+            });
+            assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }));
+            release.countDown();
+            String t = thread.get(10, TimeUnit.SECONDS);
+            assertTrue(t.contains("conn-") && !t.startsWith("VirtualThread"), t);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void platformPoolIsBoundedAndRefusesBeyondItsSize() throws Exception {
         assumeFalse(HandlerThreads.virtualThreadsAvailable(), "virtual threads are unbounded");
         ExecutorService pool = HandlerThreads.create("bounded-", 2);
