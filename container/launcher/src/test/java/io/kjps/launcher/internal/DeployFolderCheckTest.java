@@ -20,7 +20,7 @@ class DeployFolderCheckTest {
 
     private List<String> passwdWithPrimaryGroup(int gid) throws Exception {
         int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        return List.of("me:x:" + uid + ":" + gid + "::/home/me:/bin/sh");
+        return List.of("me:x:" + uid + ":" + gid + "::/nonexistent:/bin/sh");
     }
 
     private int gid() throws Exception {
