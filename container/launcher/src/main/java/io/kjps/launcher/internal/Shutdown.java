@@ -107,7 +107,8 @@ public final class Shutdown {
      */
     private void stopSocketBundle() {
         BundleContext context = framework.getBundleContext();
-        if (context == null || framework.getState() != Bundle.ACTIVE) {
+        // STARTING too: a SIGTERM can arrive while start() is still running, after the socket bundle already serves
+        if (context == null || (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
             return;
         }
         try {
