@@ -192,9 +192,7 @@ public final class Main {
             try (SocketReadiness readiness = SocketReadiness.watch(framework.getBundleContext())) {
                 List<Bundle> bundles = FrameworkLauncher.installAndStart(framework.getBundleContext(), startup);
                 framework.start();
-                if (shutdown.isRequested()) {
-                    framework.stop();
-                }
+                shutdown.stopIfRequested();
                 List<Bundle> notStarted = FrameworkLauncher.notStarted(bundles);
                 if (!notStarted.isEmpty() && !shutdown.isRequested()) {
                     LOG.severe("start-up bundles did not start: " + notStarted.stream()

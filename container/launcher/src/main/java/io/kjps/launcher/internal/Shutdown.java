@@ -24,7 +24,11 @@ import org.osgi.framework.launch.Framework;
  *       first, while every plugin bundle still runs: it stops accepting, lets the events in flight finish (bounded
  *       by {@code kjps.drain.ms}) and closes its connections. Then the framework is stopped, and the launcher's main
  *       thread sees it stop and exits with 0. Stopping the framework alone would stop the plugin bundles first
- *       (highest start level and bundle id first), so events arriving meanwhile would find no plugin. If stopping takes longer than the stop timeout, the process is halted with status 1.</li>
+ *       (highest start level and bundle id first), so events arriving meanwhile would find no plugin. If stopping takes
+ *       longer than the stop timeout, the process is halted with status 1.</li>
+ *   <li>{@link #stopIfRequested()}: a request can arrive while {@code Framework.start()} still runs on the main
+ *       thread; once it returns, the main thread waits for the request to have stopped the socket bundle before it
+ *       stops the framework itself (the CI race of 2026-11-29: the plugin went first).</li>
  *   <li>{@link #stopAndClean()}: stops the framework if it still runs, waits for it (bounded), and deletes the cache
  *       directory. Idempotent; the main thread calls it on every exit path, and the JVM shutdown hook calls it for
  *       exits nobody planned ({@code System.exit} from a bundle, SIGHUP).</li>
@@ -40,6 +44,8 @@ public final class Shutdown {
     private final Duration stopTimeout;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final CountDownLatch cleaned = new CountDownLatch(1);
+    /** Opened once a requested stop has stopped the socket bundle (or found none to stop). */
+    private final CountDownLatch socketStopped = new CountDownLatch(1);
 
     /**
      * @param framework   the framework to stop
@@ -60,7 +66,11 @@ public final class Shutdown {
         }
         LOG.info(reason + "; stopping");
         startDeadline();
-        stopSocketBundle();
+        try {
+            stopSocketBundle();
+        } finally {
+            socketStopped.countDown();
+        }
         try {
             framework.stop();
         } catch (BundleException | RuntimeException e) {
@@ -73,6 +83,32 @@ public final class Shutdown {
         return requested.get();
     }
 
+    /**
+     * Called by the main thread once {@code Framework.start()} has returned: if a stop was requested meanwhile,
+     * waits until that request has stopped the socket bundle (which drains the events in flight) and then stops the
+     * framework. Stopping the framework before that would stop plugin bundles under events still running on them.
+     *
+     * @return whether a stop was requested
+     */
+    public boolean stopIfRequested() throws InterruptedException {
+        if (!requested.get()) {
+            return false;
+        }
+        awaitSocketStopped();
+        try {
+            framework.stop();
+        } catch (BundleException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot stop the framework", e);
+        }
+        return true;
+    }
+
+    private void awaitSocketStopped() throws InterruptedException {
+        if (requested.get() && !socketStopped.await(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warning("the socket bundle did not stop within " + stopTimeout.toSeconds() + " s");
+        }
+    }
+
     /** Stops the framework if needed, waits for it up to the stop timeout, then deletes the cache directory. */
     public synchronized void stopAndClean() {
         if (cleaned.getCount() == 0) {
@@ -80,6 +116,7 @@ public final class Shutdown {
         }
         try {
             if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0) {
+                awaitSocketStopped();
                 stopSocketBundle();
                 framework.stop();
                 if (framework.waitForStop(stopTimeout.toMillis()).getType()
