@@ -47,6 +47,7 @@ public final class Dispatcher {
      */
     public Dispatcher(PluginRegistry registry, ExecutorService handlerThreads, DispatcherSettings settings) {
         this.registry = registry;
+        registry.onRetired(this::releaseRevision);
         this.handlerThreads = handlerThreads;
         this.settings = settings;
     }
@@ -262,6 +263,23 @@ public final class Dispatcher {
     /** @return the events in flight */
     public Collection<Event> events() {
         return new ArrayList<>(events.values());
+    }
+
+    /**
+     * Releases every instance's config decoded for a revision that is no longer served (called by the registry).
+     *
+     * @param plugin the retired revision
+     */
+    private void releaseRevision(ServedPlugin plugin) {
+        int n = 0;
+        for (Instance i : instances.values()) {
+            if (i.release(plugin)) {
+                n++;
+            }
+        }
+        int released = n;
+        LOG.log(System.Logger.Level.DEBUG, () -> "released the configs of " + released + " instances decoded for "
+                + plugin);
     }
 
     /** @return the live instances */

@@ -2,7 +2,8 @@ package io.kjps.rpc.dispatch;
 
 /**
  * A plugin instance Kong started: one plugin entity's config in one Kong worker (SPEC §4.10). The config is kept
- * as Kong sent it and decoded per plugin revision, so an instance survives a bundle update with Kong's id.
+ * as Kong sent it and decoded per plugin revision, so an instance survives a bundle update with Kong's id; the
+ * decoded config of a retired revision is released at once, so an idle instance never pins an old class loader.
  */
 public final class Instance {
     private final long id;
@@ -59,11 +60,32 @@ public final class Instance {
      */
     Object configFor(ServedPlugin plugin) {
         Decoded d = decoded;
-        if (d.plugin == plugin) {
+        if (d != null && d.plugin == plugin) {
             return d.config;
         }
         Object config = plugin.configDecoder().decode(configJson);
         decoded = new Decoded(plugin, config);
         return config;
+    }
+
+    /**
+     * Lets go of the config decoded for a revision that is no longer served, so that nothing of it (its classes,
+     * its class loader) stays reachable from an idle instance. The next event decodes the config again.
+     *
+     * @param plugin the retired revision
+     * @return whether this instance held a config of it
+     */
+    boolean release(ServedPlugin plugin) {
+        Decoded d = decoded;
+        if (d != null && d.plugin == plugin) {
+            decoded = null;
+            return true;
+        }
+        return false;
+    }
+
+    /** @return whether a decoded config is held (for tests) */
+    boolean holdsDecodedConfig() {
+        return decoded != null;
     }
 }

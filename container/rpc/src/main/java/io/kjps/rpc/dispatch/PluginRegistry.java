@@ -5,9 +5,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The plugins being served, by name. A name belongs to one owner (a bundle) at a time: a second owner claiming a
@@ -15,11 +17,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A bundle update leaves a short gap with no service; callers {@link #await} a plugin for a bounded time
  * instead of failing at once.
+ *
+ * <p>Listeners {@linkplain #onRetired learn} when a revision stops being served (unregistered or replaced), so that
+ * whoever holds objects of that revision (decoded configs) lets go of them and its class loader can be collected.
  */
 public final class PluginRegistry {
     private final Map<String, Entry> plugins = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final List<Consumer<ServedPlugin>> retirementListeners = new CopyOnWriteArrayList<>();
 
     private record Entry(ServedPlugin plugin, Object owner) {
     }
@@ -32,17 +38,35 @@ public final class PluginRegistry {
      * @return {@code null} when served, else why it was refused
      */
     public String register(ServedPlugin plugin, Object owner) {
+        Entry current;
         lock.lock();
         try {
-            Entry current = plugins.get(plugin.name());
+            current = plugins.get(plugin.name());
             if (current != null && !current.owner.equals(owner)) {
                 return "plugin name " + plugin.name() + " is already served by " + current.plugin.origin();
             }
             plugins.put(plugin.name(), new Entry(plugin, owner));
             changed.signalAll();
-            return null;
         } finally {
             lock.unlock();
+        }
+        if (current != null && current.plugin != plugin) {
+            retired(current.plugin);
+        }
+        return null;
+    }
+
+    /**
+     * @param listener called, on the thread that unregistered or replaced it, with each revision that is no longer
+     *                 served
+     */
+    public void onRetired(Consumer<ServedPlugin> listener) {
+        retirementListeners.add(listener);
+    }
+
+    private void retired(ServedPlugin plugin) {
+        for (Consumer<ServedPlugin> l : retirementListeners) {
+            l.accept(plugin);
         }
     }
 
@@ -56,15 +80,16 @@ public final class PluginRegistry {
         lock.lock();
         try {
             Entry current = plugins.get(plugin.name());
-            if (current != null && current.plugin == plugin) {
-                plugins.remove(plugin.name());
-                changed.signalAll();
-                return true;
+            if (current == null || current.plugin != plugin) {
+                return false;
             }
-            return false;
+            plugins.remove(plugin.name());
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
+        retired(plugin);
+        return true;
     }
 
     /**

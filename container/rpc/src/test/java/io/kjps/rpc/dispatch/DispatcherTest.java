@@ -28,6 +28,7 @@ import io.kjps.plugin.config.Default;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.plugin.Phase;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -853,6 +854,36 @@ class DispatcherTest {
         assertRet(d.dispatch(handle(instance, "access")));
         assertEquals(2, rev2Configs.size());
         assertSame(rev2Configs.get(0), rev2Configs.get(1), "decoded once per revision, not per event");
+    }
+
+    @Test
+    void anIdleInstanceLetsGoOfTheConfigDecodedForARetiredRevision() throws Exception {
+        AtomicReference<WeakReference<Object>> rev1Config = new AtomicReference<>();
+        ServedPlugin rev1 = serve(plugin("hello", access((Kong k, Object c) -> rev1Config.set(new WeakReference<>(c))),
+                Hello.class, "access"));
+        Dispatcher d = dispatcher();
+        long instance = id(d.dispatch(start("hello", "{\"greeting\":\"g\"}")));
+        long other = id(d.dispatch(start("hello", "{\"greeting\":\"h\"}")));
+        assertRet(d.dispatch(handle(instance, "access")));
+        Instance idle = d.instances().stream().filter(i -> i.id() == instance).findFirst().orElseThrow();
+        assertTrue(idle.holdsDecodedConfig());
+
+        // the same owner registers its next revision (a bundle update); the instance runs no event meanwhile
+        List<Object> rev2Configs = Collections.synchronizedList(new ArrayList<>());
+        serve(plugin("hello", access((Kong k, Object c) -> rev2Configs.add(c)), Counter.class, "access"));
+        assertFalse(idle.holdsDecodedConfig(), "the retired revision's config is released at once");
+        rev1 = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (rev1Config.get().get() != null) {
+            assertTrue(System.nanoTime() < deadline, "the old revision's config object stays reachable");
+            System.gc();
+            Thread.sleep(10);
+        }
+
+        assertRet(d.dispatch(handle(instance, "access")));
+        assertRet(d.dispatch(handle(other, "access")));
+        assertEquals(2, rev2Configs.size(), "both instances decode again for the new revision");
+        assertTrue(idle.holdsDecodedConfig());
     }
 
     @Test

@@ -53,6 +53,25 @@ class PluginRegistryTest {
     }
 
     @Test
+    void listenersLearnOfEveryRetiredRevisionButNotOfRefusedOnes() {
+        PluginRegistry r = new PluginRegistry();
+        List<ServedPlugin> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+        r.onRetired(retired::add);
+        ServedPlugin v1 = revision("hello");
+        ServedPlugin v2 = revision("hello");
+        assertNull(r.register(v1, "bundle 1"));
+        assertNull(r.register(v1, "bundle 1"));
+        assertEquals(List.of(), retired, "registering the served revision again retires nothing");
+        assertNull(r.register(v2, "bundle 1"));
+        assertEquals(List.of(v1), retired, "replaced by the same owner");
+        assertEquals("plugin name hello is already served by test hello", r.register(revision("hello"), "bundle 2"));
+        assertFalse(r.unregister(v1));
+        assertEquals(List.of(v1), retired, "neither a refused nor an already retired revision is reported");
+        assertTrue(r.unregister(v2));
+        assertEquals(List.of(v1, v2), retired);
+    }
+
+    @Test
     void ownersAreComparedByEquals() {
         PluginRegistry r = new PluginRegistry();
         assertNull(r.register(revision("hello"), new String("bundle 1")));
