@@ -191,6 +191,89 @@ class HotReloadIT {
         awaitTag(kong, instance, "fixed");
     }
 
+    /** A bad revision of the hotswap jar and the reason the log must give for refusing it. */
+    private record BadUpdate(String what, byte[] jar, String reason) {
+    }
+
+    @Test
+    void failedUpdatesUnderLoadRollBackAndThePreviousVersionKeepsServingWithoutAFailedEvent() throws Exception {
+        Path deploy = startWithHotswap("good");
+        PluginJars.deploy(deploy, "other.jar", PluginJars.hotswapNumbered(1));
+        ServerProcess.await("hotswap1 is served", SETTLE, () -> server.logText().contains("serving hotswap1 1.0.0"));
+        KongEmulator kong = kong();
+        long instance = kong.startInstance("hotswap", CONFIG);
+        awaitTag(kong, instance, "good");
+        List<BadUpdate> bad = List.of(
+                new BadUpdate("an unresolved requirement", PluginJars.withManifestHeader(
+                        PluginJars.hotswap("unresolved"), "Require-Bundle: io.kjps.no-such-bundle"),
+                        "failed: it did not start: "),
+                new BadUpdate("a component that throws on activation", PluginJars.hotswap("fail-activation"),
+                        "failed: component io.kjps.samples.hotswap.HotSwap failed to activate: "),
+                new BadUpdate("a plugin name another bundle serves", PluginJars.hotswapClaiming("dup", "hotswap1"),
+                        "failed: plugin name hotswap1 is already served by bundle "),
+                new BadUpdate("a version Kong rejects", PluginJars.hotswapVersion("v", "1.0"),
+                        "plugin hotswap has version 1.0, which Kong rejects"));
+
+        int threads = 4;
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong events = new AtomicLong();
+        AtomicReference<String> expected = new AtomicReference<>("good");
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> load = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                while (running.get()) {
+                    String mustBe = expected.get();
+                    try {
+                        String tag = tagOf(kong, instance);
+                        events.incrementAndGet();
+                        if (mustBe != null && !mustBe.equals(tag)) {
+                            failures.add("expected " + mustBe + " but an event was answered by " + tag);
+                        }
+                    } catch (AssertionError | RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "kong-load-" + t);
+            thread.start();
+            load.add(thread);
+        }
+        long started = System.nanoTime();
+        try {
+            for (int n = 0; n < bad.size(); n++) {
+                BadUpdate update = bad.get(n);
+                int rolledBack = n + 1;
+                PluginJars.deploy(deploy, "hotswap.jar", update.jar());
+                ServerProcess.await("the update with " + update.what() + " is rolled back", SETTLE, () ->
+                        server.logText().split("rolled back bundle ", -1).length - 1 >= rolledBack);
+                String log = server.logText();
+                assertTrue(log.contains("ERROR [UpdateGuard] update of bundle "), log);
+                String line = log.lines().filter(l -> l.contains("[UpdateGuard] update of bundle "))
+                        .skip(n).findFirst().orElseThrow();
+                assertTrue(line.contains(update.reason()) && line.endsWith(", which keeps serving hotswap"),
+                        update.what() + ": " + line);
+                System.out.println("ROLLBACK: " + line);
+                long target = events.get() + 2L * threads;
+                ServerProcess.await("events run after the roll-back", SETTLE,
+                        () -> events.get() >= target || !failures.isEmpty());
+                assertEquals(List.of(), new ArrayList<>(failures), "after " + update.what());
+                assertEquals("good", tagOf(kong, instance));
+            }
+            expected.set(null);
+            PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("fixed"));
+            awaitTag(kong, instance, "fixed");
+        } finally {
+            running.set(false);
+            for (Thread thread : load) {
+                thread.join(Duration.ofSeconds(60).toMillis());
+            }
+        }
+        assertEquals(List.of(), new ArrayList<>(failures), "failed events");
+        System.out.printf("FAILED-UPDATES: %d bad updates rolled back under load from %d emulator threads: %d events,"
+                + " 0 failed, %d ms%n", bad.size(), threads, events.get(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
     @Test
     void removedPluginAnswersNotDeployedAndRedeployServesTheSameInstanceAgain() throws Exception {
         Path deploy = startWithHotswap("first");

@@ -105,6 +105,59 @@ final class PluginJars {
     }
 
     /**
+     * @param jar a plugin jar
+     * @param header a manifest header line, e.g. {@code Require-Bundle: x}
+     * @return the jar with that header added to its manifest
+     */
+    static byte[] withManifestHeader(byte[] jar, String header) throws IOException {
+        return rewrite(jar, "META-INF/MANIFEST.MF", old -> {
+            String text = new String(old, StandardCharsets.UTF_8);
+            return text.replaceFirst("Manifest-Version: 1.0\r\n", "Manifest-Version: 1.0\r\n" + header + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    /**
+     * @param tag the tag of the hotswap version
+     * @param pluginName the plugin name it claims instead of {@code hotswap} (its bundle stays the same)
+     * @return the hotswap jar serving under another plugin name
+     */
+    static byte[] hotswapClaiming(String tag, String pluginName) throws IOException {
+        byte[] jar = hotswap(tag);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                String name = e.getName();
+                String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                if (name.endsWith("plugins/hotswap.json")) {
+                    name = name.replace("hotswap.json", pluginName + ".json");
+                    text = text.replace("\"Name\":\"hotswap\"", "\"Name\":\"" + pluginName + "\"")
+                            .replace("\"name\":\"hotswap\"", "\"name\":\"" + pluginName + "\"");
+                } else if (name.startsWith("OSGI-INF/")) {
+                    text = text.replace("value=\"hotswap\"", "value=\"" + pluginName + "\"");
+                }
+                zip.putNextEntry(new ZipEntry(name));
+                zip.write(text.getBytes(StandardCharsets.ISO_8859_1));
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @param tag the tag of the hotswap version
+     * @param version the plugin version its descriptor declares
+     * @return the hotswap jar declaring another plugin version
+     */
+    static byte[] hotswapVersion(String tag, String version) throws IOException {
+        return rewrite(hotswap(tag), "META-INF/kong-java-pluginserver/plugins/hotswap.json", old ->
+                new String(old, StandardCharsets.UTF_8).replace("\"Version\":\"1.0.0\"",
+                        "\"Version\":\"" + version + "\"").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * Deploys a jar atomically: writes it beside the deploy folder, then renames it into place, so FileInstall
      * never sees it half-written.
      *

@@ -203,6 +203,28 @@ class ShellIT {
     }
 
     @Test
+    void updateFromTheShellToARevisionThatCannotResolveRollsBackAndTheShellShowsWhy() throws Exception {
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        String before = tag(kong, instance);
+        long id = hotswapBundleId();
+        Path staging = Files.createDirectories(server.prefix().resolve("shell-staging"));
+        Path jar = staging.resolve("hotswap-unresolved.jar");
+        Files.write(jar, PluginJars.withManifestHeader(PluginJars.hotswap("unresolved"),
+                "Require-Bundle: io.kjps.no-such-bundle"));
+        shell("update " + id + " " + jar.toUri()); // Gogo reports the start failure its own way
+        ServerProcess.await("the update is rolled back", Duration.ofSeconds(30),
+                () -> server.logText().contains("rolled back bundle " + id + " "));
+        Result notices = shell("kong:notices");
+        assertTrue(notices.out().contains("update of bundle " + id + " to io.kjps.kong-java-pluginserver-sample-hotswap ")
+                && notices.out().contains("failed: it did not start: Unable to resolve ")
+                && notices.out().contains("osgi.wiring.bundle=io.kjps.no-such-bundle"), notices.out());
+        assertEquals(before, tag(kong, instance), "the revision served before keeps serving");
+        Result lb = shell("lb");
+        assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(id + "|Active")), lb.out());
+    }
+
+    @Test
     void secondBundleClaimingAServedNameIsRefusedAndTheShellShowsWhy() throws Exception {
         byte[] jar = PluginJars.rewrite(PluginJars.hotswap("dup"), "META-INF/MANIFEST.MF",
                 m -> new String(m, StandardCharsets.UTF_8).replace(BSN, BSN + "-dup").getBytes(StandardCharsets.UTF_8));

@@ -101,6 +101,15 @@ final class BundlePlugins {
         }
     }
 
+    /**
+     * @param bundle a bundle
+     * @return whether it carries plugin descriptors (is meant to serve plugins)
+     */
+    static boolean hasDescriptors(Bundle bundle) {
+        Enumeration<String> e = bundle.getEntryPaths(PluginDescriptor.RESOURCE_DIRECTORY);
+        return e != null && e.hasMoreElements();
+    }
+
     static String describe(Bundle bundle) {
         return bundle.getBundleId() + " " + bundle.getSymbolicName() + " " + bundle.getVersion();
     }

@@ -5,36 +5,30 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.SynchronousBundleListener;
 
 /**
  * Keeps the previous version of a plugin serving when its jar in the deploy folder is replaced by one that is not a
  * bundle (a corrupt or truncated file, a zip without a manifest).
  *
- * <p>FileInstall uninstalls a bundle, silently, as soon as its file can no longer be read as a bundle. So this
- * keeps a copy of every jar FileInstall installs or updates from the deploy folder (in the socket bundle's data
- * area). When such a bundle is uninstalled while its file still exists but is not a readable bundle jar, it logs
- * why, installs the copy again under the same location and starts it. When a good jar replaces the broken file
- * later, FileInstall updates that bundle as usual. A jar that is deleted uninstalls its bundle for good.
+ * <p>FileInstall uninstalls a bundle, silently, as soon as its file can no longer be read as a bundle. When such a
+ * bundle is uninstalled while its file still exists but is not a readable bundle jar, this logs why, installs the
+ * bundle's last good revision ({@link LastGoodRevisions}) again under the same location and starts it. When a good jar
+ * replaces the broken file later, FileInstall updates that bundle as usual. A jar that is deleted uninstalls its
+ * bundle for good. {@link UpdateGuard} tells this about every uninstalled bundle.
  */
-final class DeployGuard implements SynchronousBundleListener {
+final class DeployGuard {
     private static final System.Logger LOG = System.getLogger(DeployGuard.class.getName());
 
     private final BundleContext context;
     private final Path deploy;
     private final PluginNotices notices;
-    private final Map<String, Path> copies = new ConcurrentHashMap<>();
     private final ExecutorService restorer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kjps-deploy-guard");
         t.setDaemon(true);
@@ -47,43 +41,38 @@ final class DeployGuard implements SynchronousBundleListener {
         this.notices = notices;
     }
 
-    /** Copies the jars of the bundles already installed from the deploy folder and starts listening. */
-    void start() {
-        context.addBundleListener(this);
-        for (Bundle b : context.getBundles()) {
-            keepCopy(b);
-        }
-    }
-
     void stop() {
-        try {
-            context.removeBundleListener(this);
-        } catch (IllegalStateException stopping) {
-            // the framework is stopping
-        }
         restorer.shutdownNow();
     }
 
-    @Override
-    public void bundleChanged(BundleEvent event) {
-        Bundle bundle = event.getBundle();
-        switch (event.getType()) {
-            case BundleEvent.INSTALLED, BundleEvent.UPDATED -> keepCopy(bundle);
-            case BundleEvent.UNINSTALLED -> {
-                Path file = deployFile(bundle.getLocation());
-                Path copy = file == null ? null : copies.remove(bundle.getLocation());
-                if (copy != null && Files.exists(file)) {
-                    String problem = problem(file);
-                    if (problem != null) {
-                        String what = bundle.getSymbolicName() + " " + bundle.getVersion();
-                        restorer.execute(() -> restore(bundle.getLocation(), file, copy, what, problem));
-                    }
-                }
-            }
-            default -> {
-                // nothing to do
-            }
+    /**
+     * @param bundle a bundle
+     * @return whether it was installed from a jar in the deploy folder
+     */
+    boolean isDeployed(Bundle bundle) {
+        return deployFile(bundle.getLocation()) != null;
+    }
+
+    /**
+     * Called when a bundle was uninstalled: when it came from the deploy folder and its file is still there but no
+     * longer a bundle jar, reinstalls {@code good} in the background.
+     *
+     * @param bundle the uninstalled bundle
+     * @param good its last good revision, or {@code null}
+     * @return whether {@code good} is being reinstalled (so it must be kept)
+     */
+    boolean uninstalled(Bundle bundle, LastGoodRevisions.Kept good) {
+        Path file = deployFile(bundle.getLocation());
+        if (good == null || file == null || !Files.exists(file)) {
+            return false;
         }
+        String problem = problem(file);
+        if (problem == null) {
+            return false;
+        }
+        String what = bundle.getSymbolicName() + " " + bundle.getVersion();
+        restorer.execute(() -> restore(bundle.getLocation(), file, good.jar(), what, problem));
+        return true;
     }
 
     private void restore(String location, Path file, Path copy, String what, String problem) {
@@ -94,7 +83,6 @@ final class DeployGuard implements SynchronousBundleListener {
         notices.add(text);
         try (InputStream in = Files.newInputStream(copy)) {
             Bundle b = context.installBundle(location, in);
-            copies.put(location, copy);
             b.start();
             LOG.log(System.Logger.Level.INFO, "restored " + b.getSymbolicName() + " " + b.getVersion()
                     + " (bundle " + b.getBundleId() + ") from the copy of " + file);
@@ -102,24 +90,6 @@ final class DeployGuard implements SynchronousBundleListener {
             String failed = "cannot restore " + what + " from the copy of " + file + ": " + e;
             LOG.log(System.Logger.Level.ERROR, failed);
             notices.add(failed);
-        }
-    }
-
-    private void keepCopy(Bundle bundle) {
-        Path file = deployFile(bundle.getLocation());
-        if (file == null || !Files.isRegularFile(file) || problem(file) != null) {
-            return;
-        }
-        Path dir = context.getDataFile("deployed").toPath();
-        try {
-            Files.createDirectories(dir);
-            Path copy = dir.resolve(bundle.getBundleId() + ".jar");
-            Path tmp = dir.resolve(bundle.getBundleId() + ".jar.tmp");
-            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            copies.put(bundle.getLocation(), copy);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot keep a copy of " + file + ": " + e);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -54,7 +55,7 @@ public final class PluginSocketComponent {
     private final Map<Long, String> lastNameOfBundle = new ConcurrentHashMap<>();
     private final PluginNotices notices = new PluginNotices();
     private ServiceRegistration<?> commands;
-    private DeployGuard deployGuard;
+    private volatile UpdateGuard updateGuard;
     private ExecutorService handlerThreads;
     private ScheduledExecutorService housekeeping;
     private Dispatcher dispatcher;
@@ -75,6 +76,7 @@ public final class PluginSocketComponent {
             plugin = BundlePlugins.toServed(ref, handler);
         } catch (IllegalArgumentException e) {
             refuse("refused plugin: " + e.getMessage());
+            refused(ref, e.getMessage());
             return;
         }
         long bundleId = ref.getBundle() == null ? -1 : ref.getBundle().getBundleId();
@@ -82,9 +84,14 @@ public final class PluginSocketComponent {
         String refusal = registry.register(plugin, bundleId);
         if (refusal != null) {
             refuse("refused " + plugin + ": " + refusal + "; " + registry.get(plugin.name()) + " keeps serving");
+            refused(ref, refusal);
             return;
         }
         served.put(ref, plugin);
+        UpdateGuard guard = updateGuard;
+        if (guard != null && ref.getBundle() != null) {
+            guard.served(ref.getBundle(), plugin.name());
+        }
         bundles.put(plugin, bundleId);
         PluginDescriptor before = previous != null ? previous.descriptor() : lastServed.get(plugin.name());
         LOG.log(System.Logger.Level.INFO, (before == null ? "serving " : "updated to ") + plugin
@@ -104,6 +111,13 @@ public final class PluginSocketComponent {
                     + String.join("; ", changes) + ". Kong still uses the old metadata: run `kong reload`";
             LOG.log(System.Logger.Level.WARNING, text);
             notices.add(text);
+        }
+    }
+
+    private void refused(ServiceReference<?> ref, String reason) {
+        UpdateGuard guard = updateGuard;
+        if (guard != null) {
+            guard.refused(ref.getBundle(), reason);
         }
     }
 
@@ -177,10 +191,19 @@ public final class PluginSocketComponent {
         props.put("osgi.command.scope", "kong");
         props.put("osgi.command.function", KongCommands.FUNCTIONS);
         String deploy = context.getProperty("kjps.deploy");
-        if (deploy != null) {
-            deployGuard = new DeployGuard(context, java.nio.file.Path.of(deploy), notices);
-            deployGuard.start();
-        }
+        DeployGuard deployGuard = deploy == null ? null
+                : new DeployGuard(context, java.nio.file.Path.of(deploy), notices);
+        UpdateGuard guard = new UpdateGuard(context, new LastGoodRevisions(context.getDataFile("revisions").toPath()),
+                deployGuard, notices, settings.updateConfirmMillis());
+        guard.start();
+        updateGuard = guard;
+        // handlers bound before activation were served without the guard knowing; tell it now (it is idempotent)
+        served.forEach((ref, plugin) -> {
+            Bundle b = ref.getBundle();
+            if (b != null) {
+                guard.served(b, plugin.name());
+            }
+        });
         commands = context.registerService(Object.class.getName(),
                 new KongCommands(dispatcher, bundles::get, notices, context::getProperty), props);
     }
@@ -193,9 +216,10 @@ public final class PluginSocketComponent {
 
     @Deactivate
     void deactivate() {
-        if (deployGuard != null) {
-            deployGuard.stop();
-            deployGuard = null;
+        UpdateGuard guard = updateGuard;
+        if (guard != null) {
+            updateGuard = null;
+            guard.stop();
         }
         if (commands != null) {
             try {

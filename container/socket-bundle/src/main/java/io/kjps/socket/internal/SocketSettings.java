@@ -23,7 +23,10 @@ import java.util.function.Function;
  *   <li>{@code kjps.fail.open.<plugin-name>}: {@code true} or {@code false}, overrides {@code kjps.fail.open}
  *       for one plugin (read when that plugin fails);</li>
  *   <li>{@code kjps.instance.idle.ms}: instances unused this long are dropped, default 3600000;</li>
- *   <li>{@code kjps.drain.ms}: how long a stop waits for events in flight, default 10000.</li>
+ *   <li>{@code kjps.drain.ms}: how long a stop waits for events in flight, default 10000;</li>
+ *   <li>{@code kjps.update.confirm.ms}: how long an updated bundle may take to serve its plugins again before it is
+ *       rolled back to the revision served before, default 2000 (keep it below {@code kjps.plugin.wait.ms}, so that
+ *       events waiting for the plugin run on the revision put back; see {@link UpdateGuard}).</li>
  * </ul>
  *
  * @param socket the socket path
@@ -34,9 +37,11 @@ import java.util.function.Function;
  * @param drainMillis stop's wait for events in flight
  * @param socketGroup the socket file's group, or {@code null} to keep the server's
  * @param allowedUids the peer user ids allowed to connect; empty for any
+ * @param updateConfirmMillis how long an update may take to serve its plugins before it is rolled back
  */
 public record SocketSettings(Path socket, String socketMode, long takeoverMillis, DispatcherSettings dispatcher,
-                             long instanceIdleMillis, long drainMillis, String socketGroup, Set<Long> allowedUids) {
+                             long instanceIdleMillis, long drainMillis, String socketGroup, Set<Long> allowedUids,
+                             long updateConfirmMillis) {
 
     /**
      * Settings without a socket group or peer allow-list.
@@ -50,7 +55,7 @@ public record SocketSettings(Path socket, String socketMode, long takeoverMillis
      */
     public SocketSettings(Path socket, String socketMode, long takeoverMillis, DispatcherSettings dispatcher,
                           long instanceIdleMillis, long drainMillis) {
-        this(socket, socketMode, takeoverMillis, dispatcher, instanceIdleMillis, drainMillis, null, Set.of());
+        this(socket, socketMode, takeoverMillis, dispatcher, instanceIdleMillis, drainMillis, null, Set.of(), 2_000);
     }
 
     /**
@@ -75,7 +80,7 @@ public record SocketSettings(Path socket, String socketMode, long takeoverMillis
                 number(property, "kjps.socket.takeover.ms", 5_000), dispatcher,
                 number(property, "kjps.instance.idle.ms", 3_600_000), number(property, "kjps.drain.ms", 10_000),
                 group == null || group.isBlank() ? null : group.trim(),
-                uids(property.apply("kjps.socket.allowed.uids")));
+                uids(property.apply("kjps.socket.allowed.uids")), number(property, "kjps.update.confirm.ms", 2_000));
     }
 
     private static Boolean failOpen(Function<String, String> property, String pluginName) {

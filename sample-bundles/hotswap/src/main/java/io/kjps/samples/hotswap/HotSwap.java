@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A test plugin for hot updates: sets the response header {@code x-hotswap-tag} to the text of its resource
  * {@code tag.txt} and {@code x-hotswap-greeting} to its config's greeting. The tests build one jar per version by
- * rewriting {@code tag.txt}, so each version tags its responses differently.
+ * rewriting {@code tag.txt}, so each version tags its responses differently. A tag starting with
+ * {@code fail-activation} makes the component throw on activation, to test that a failed update rolls back.
  */
 @KongPlugin(name = "hotswap", version = "1.0.0", priority = 10)
 @org.osgi.service.component.annotations.Component(service = KongPhaseHandler.class)
@@ -24,6 +25,14 @@ public class HotSwap implements KongPhaseHandler<HotSwap.Config> {
      * @param greeting any text, echoed back
      */
     public record Config(String greeting) {
+    }
+
+    /** Throws when this version's tag asks for a failed activation. */
+    @org.osgi.service.component.annotations.Activate
+    void activate() {
+        if (TAG.startsWith("fail-activation")) {
+            throw new IllegalStateException("tag.txt of this revision asks its activation to fail");
+        }
     }
 
     @Override
