@@ -72,7 +72,12 @@ class PdkSurfaceIT {
     }
 
     /** What Kong's Lua PDK returns for each function (Lua-shaped; the emulator applies Kong's fix-ups). */
-    private static Object answer(String method) {
+    private static Object answer(String method, List<Object> args) {
+        if (method.equals("kong.node.get_memory_stats") && !args.isEmpty()) {
+            // with a unit Kong formats every size as text
+            return map("lua_shared_dicts", map("kong", map("allocated_slabs", "0.0 MiB", "capacity", "0.1 MiB")),
+                    "workers_lua_vms", List.of(map("http_allocated_gc", "2.5 MiB", "pid", 18004L)));
+        }
         return switch (method) {
             case "kong.client.get_ip" -> "127.0.0.1";
             case "kong.client.get_forwarded_ip" -> "10.1.1.1";
@@ -134,6 +139,7 @@ class PdkSurfaceIT {
             case "kong.vault.get" -> "s3cr3t";
             case "kong.vault.is_reference" -> true;
             case "kong.vault.parse_reference" -> map("name", "env", "resource", "pw", "config", List.of());
+            case "kong.vault.update" -> map("password", "s3cr3t", "$refs", map("password", "{vault://env/pw}"));
             default -> null;
         };
     }
@@ -160,7 +166,7 @@ class PdkSurfaceIT {
                 }
                 calls.add(call);
             }
-            return PdkResult.of(answer(method));
+            return PdkResult.of(answer(method, args));
         });
         assertEquals(EventOutcome.Ending.RET, out.ending(), out.abandonReason() + " at " + out.terminalCall());
 
@@ -187,6 +193,7 @@ class PdkSurfaceIT {
                 c("kong.nginx.get_ctx", "tour"), c("kong.nginx.get_tls1_version_str"),
                 c("kong.nginx.get_subsystem"), c("kong.nginx.get_statistics"), c("kong.nginx.req_start_time"),
                 c("kong.node.get_id"), c("kong.node.get_hostname"), c("kong.node.get_memory_stats"),
+                c("kong.node.get_memory_stats", "m", 1L),
                 c("kong.plugin.get_id"),
                 c("kong.request.get_scheme"), c("kong.request.get_host"), c("kong.request.get_port"),
                 c("kong.request.get_forwarded_scheme"), c("kong.request.get_forwarded_host"),
@@ -222,7 +229,9 @@ class PdkSurfaceIT {
                 c("kong.service.response.get_raw_body"), c("kong.service.response.get_body"),
                 c("kong.service.response.get_body", "application/json"),
                 c("kong.vault.get", "{vault://env/pw}"), c("kong.vault.is_reference", "{vault://env/pw}"),
-                c("kong.vault.parse_reference", "{vault://env/pw}"));
+                c("kong.vault.parse_reference", "{vault://env/pw}"),
+                c("kong.vault.update", map("password", "old", "$refs", map("password", "{vault://env/pw}"))),
+                c("kong.vault.flush"));
         for (int i = 0; i < Math.min(expected.size(), calls.size()); i++) {
             assertEquals(expected.get(i), calls.get(i), "call " + i);
         }
@@ -253,6 +262,8 @@ class PdkSurfaceIT {
         values.put("hostname", "String:kong-1");
         values.put("memory", "String:{kong=SharedDict[allocatedSlabs=12288, capacity=24576]} "
                 + "[WorkerVm[pid=18004, httpAllocatedGc=1102, error=null]]");
+        values.put("memory-mib", "String:{kong=SharedDict[allocatedSlabs=0.0 MiB, capacity=0.1 MiB]} "
+                + "[WorkerVm[pid=18004, httpAllocatedGc=2.5 MiB, error=null]]");
         values.put("plugin-id", "String:p-1");
         values.put("scheme", "String:http");
         values.put("host", "String:example.com");
@@ -297,6 +308,7 @@ class PdkSurfaceIT {
         values.put("vault-is-ref", "Boolean:true");
         values.put("vault-parse", "VaultReference:VaultReference[name=env, resource=pw, key=null, version=null, "
                 + "config={}]");
+        values.put("vault-update", "{$refs={password=String:{vault://env/pw}}, password=String:s3cr3t}");
         for (Map.Entry<String, String> e : values.entrySet()) {
             assertEquals(e.getValue(), reported.get(e.getKey()), e.getKey());
         }

@@ -121,7 +121,7 @@ public class PluginServicesIT {
                     (Version) c.getAttributes().get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE));
         }
         Version v1 = new Version(1, 0, 0);
-        assertEquals(Map.of("io.kjps.pdk", new Version(1, 1, 0), "io.kjps.pdk.entity", v1, "io.kjps.plugin", v1,
+        assertEquals(Map.of("io.kjps.pdk", new Version(1, 2, 0), "io.kjps.pdk.entity", new Version(1, 1, 0), "io.kjps.plugin", v1,
                 "io.kjps.plugin.config", v1), exports);
 
         for (Map.Entry<String, ServiceReference<?>> e : awaitHandlers(context).entrySet()) {

@@ -3,6 +3,7 @@ package io.kjps.rpc.pdk;
 import io.kjps.pdk.PdkException;
 import io.kjps.pdk.entity.Consumer;
 import io.kjps.pdk.entity.Credential;
+import io.kjps.pdk.entity.FormattedMemoryStats;
 import io.kjps.pdk.entity.MemoryStats;
 import io.kjps.pdk.entity.Route;
 import io.kjps.pdk.entity.Service;
@@ -145,6 +146,34 @@ final class Entities {
             }
         }
         return new MemoryStats(Collections.unmodifiableMap(dicts), Collections.unmodifiableList(vms), t);
+    }
+
+    /** Sizes as Kong formatted them: text for {@code k/m/g}, numbers of bytes (as digits) for {@code b}. */
+    static FormattedMemoryStats formattedMemoryStats(String m, Object v) {
+        Map<String, Object> t = table(m, v);
+        if (t == null) {
+            return null;
+        }
+        Map<String, FormattedMemoryStats.SharedDict> dicts = new LinkedHashMap<>();
+        Map<String, Object> rawDicts = table(m, t.get("lua_shared_dicts"));
+        if (rawDicts != null) {
+            for (Map.Entry<String, Object> e : rawDicts.entrySet()) {
+                Map<String, Object> d = table(m, e.getValue());
+                dicts.put(e.getKey(), new FormattedMemoryStats.SharedDict(str(m, d, "allocated_slabs"),
+                        str(m, d, "capacity")));
+            }
+        }
+        List<FormattedMemoryStats.WorkerVm> vms = new ArrayList<>();
+        Object rawVms = t.get("workers_lua_vms");
+        if (rawVms instanceof List<?> l) {
+            for (Object o : l) {
+                Map<String, Object> w = table(m, o);
+                Long pid = lng(m, w, "pid");
+                vms.add(new FormattedMemoryStats.WorkerVm(pid == null ? 0 : pid, str(m, w, "http_allocated_gc"),
+                        str(m, w, "err")));
+            }
+        }
+        return new FormattedMemoryStats(Collections.unmodifiableMap(dicts), Collections.unmodifiableList(vms), t);
     }
 
     static UriCaptures uriCaptures(String m, Object v) {

@@ -2,6 +2,8 @@ package io.kjps.rpc.pdk;
 
 import io.kjps.pdk.Vault;
 import io.kjps.pdk.entity.VaultReference;
+import java.util.Map;
+import java.util.Objects;
 
 /** {@code kong.vault} over a {@link PdkCaller}. */
 final class VaultPdk implements Vault {
@@ -29,5 +31,17 @@ final class VaultPdk implements Vault {
     public VaultReference parseReference(String reference) {
         String m = "kong.vault.parse_reference";
         return Entities.vaultReference(m, k.call(m, reference));
+    }
+
+    @Override
+    public Map<String, Object> update(Map<String, ?> options) {
+        String m = "kong.vault.update";
+        Objects.requireNonNull(options, m + ": options");
+        return Entities.table(m, k.call(m, options));
+    }
+
+    @Override
+    public void flush() {
+        k.call("kong.vault.flush");
     }
 }

@@ -9,6 +9,7 @@ import io.kjps.pdk.Kong;
 import io.kjps.pdk.PdkException;
 import io.kjps.pdk.entity.Consumer;
 import io.kjps.pdk.entity.Credential;
+import io.kjps.pdk.entity.FormattedMemoryStats;
 import io.kjps.pdk.entity.MemoryStats;
 import io.kjps.pdk.entity.Route;
 import io.kjps.pdk.entity.Service;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The PDK 1.1 additions: method names, Args and the decoding of Kong-shaped results (SPEC §6.2, §4.13). */
+/** The PDK 1.1 and 1.2 additions: method names, Args and the decoding of Kong-shaped results (SPEC §6.2, §4.13). */
 class EventKongFullSurfaceTest {
 
     private static Call call(String method, Object... args) {
@@ -131,6 +132,36 @@ class EventKongFullSurfaceTest {
                 "workers_lua_vms", List.of()), k -> k.node().getMemoryStats());
         assertEquals(Map.of(), empty.luaSharedDicts(), "an empty table arrives as []");
 
+        // with a unit Kong formats every size as text; the pid stays a number
+        Map<Object, Object> mib = map(
+                "lua_shared_dicts", map("kong", map("allocated_slabs", "0.0 MiB", "capacity", "5.0 MiB")),
+                "workers_lua_vms", List.of(map("http_allocated_gc", "2.5 MiB", "pid", 18004L),
+                        map("pid", 18005L, "err", "could not get worker's HTTP Lua VM memory")));
+        FormattedMemoryStats f = check(call("kong.node.get_memory_stats", "m", 1), mib,
+                k -> k.node().getMemoryStats("m", 1));
+        assertEquals(Map.of("kong", new FormattedMemoryStats.SharedDict("0.0 MiB", "5.0 MiB")), f.luaSharedDicts());
+        assertEquals(List.of(new FormattedMemoryStats.WorkerVm(18004, "2.5 MiB", null),
+                new FormattedMemoryStats.WorkerVm(18005, null, "could not get worker's HTTP Lua VM memory")),
+                f.workersLuaVms());
+        assertEquals("5.0 MiB", ((Map<?, ?>) ((Map<?, ?>) f.raw().get("lua_shared_dicts")).get("kong"))
+                .get("capacity"), "the whole table stays in raw");
+        // with "b" Kong sends numbers: they arrive as their digits
+        FormattedMemoryStats b = check(call("kong.node.get_memory_stats", "B", 0), stats,
+                k -> k.node().getMemoryStats("B", 0));
+        assertEquals(Map.of("kong", new FormattedMemoryStats.SharedDict("12288", "24576")), b.luaSharedDicts());
+        assertEquals(new FormattedMemoryStats.WorkerVm(18004, "1102", null), b.workersLuaVms().get(0));
+        assertNull(check(call("kong.node.get_memory_stats", "k", 2), null, k -> k.node().getMemoryStats("k", 2)),
+                "no Data: null");
+        FakeCaller none = new FakeCaller();
+        Kong kong = new EventKong(none);
+        for (String bad : new String[] {"x", "", "kb", "MiB"}) {
+            assertThrows(IllegalArgumentException.class, () -> kong.node().getMemoryStats(bad, 2),
+                    "Kong raises for unit '" + bad + "'");
+        }
+        assertThrows(IllegalArgumentException.class, () -> kong.node().getMemoryStats(null, 2));
+        assertThrows(IllegalArgumentException.class, () -> kong.node().getMemoryStats("g", -1));
+        assertEquals(List.of(), none.calls, "refused before anything is sent");
+
         assertEquals(Map.of("connections_active", 3L, "total_requests", 10L),
                 check(call("kong.nginx.get_statistics"), map("connections_active", 3L, "total_requests", 10.0),
                         k -> k.nginx().getStatistics()));
@@ -228,6 +259,21 @@ class EventKongFullSurfaceTest {
                 check(call("kong.vault.parse_reference", "{vault://env/pw}"),
                         map("name", "env", "resource", "pw", "config", List.of()),
                         k -> k.vault().parseReference("{vault://env/pw}")));
+
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("password", "old");
+        options.put("$refs", Map.of("password", "{vault://env/pw}"));
+        Map<Object, Object> updated = map("password", "new", "$refs", map("password", "{vault://env/pw}"));
+        assertEquals(updated, check(call("kong.vault.update", options), updated, k -> k.vault().update(options)));
+        assertEquals(Map.of(), check(call("kong.vault.update", Map.of()), List.of(),
+                k -> k.vault().update(Map.of())), "an empty table comes back as []");
+        assertNull(check(call("kong.vault.update", Map.of("a", 1)), null, k -> k.vault().update(Map.of("a", 1))),
+                "no Data (a Kong without update): null");
+        Kong k = new EventKong(new FakeCaller());
+        assertThrows(NullPointerException.class, () -> k.vault().update(null));
+        FakeCaller c = new FakeCaller().answer(List.of("not", "a", "map"));
+        assertThrows(PdkException.class, () -> new EventKong(c).vault().update(Map.of()));
+        run(call("kong.vault.flush"), kk -> kk.vault().flush());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.kjps.samples.pdktour;
 import io.kjps.pdk.Kong;
 import io.kjps.pdk.entity.Consumer;
 import io.kjps.pdk.entity.Credential;
+import io.kjps.pdk.entity.FormattedMemoryStats;
 import io.kjps.pdk.entity.MemoryStats;
 import io.kjps.pdk.entity.Route;
 import io.kjps.pdk.entity.Service;
@@ -11,6 +12,7 @@ import io.kjps.pdk.entity.VaultReference;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.plugin.KongPlugin;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,6 +102,8 @@ public class PdkTour implements KongPhaseHandler<PdkTour.Config> {
         report(kong, "hostname", kong.node().getHostname());
         MemoryStats mem = kong.node().getMemoryStats();
         report(kong, "memory", mem.luaSharedDicts() + " " + mem.workersLuaVms());
+        FormattedMemoryStats mib = kong.node().getMemoryStats("m", 1);
+        report(kong, "memory-mib", mib.luaSharedDicts() + " " + mib.workersLuaVms());
         report(kong, "plugin-id", kong.plugin().getId());
         // kong.request
         report(kong, "scheme", kong.request().getScheme());
@@ -181,5 +185,10 @@ public class PdkTour implements KongPhaseHandler<PdkTour.Config> {
         report(kong, "vault-is-ref", kong.vault().isReference("{vault://env/pw}"));
         VaultReference ref = kong.vault().parseReference("{vault://env/pw}");
         report(kong, "vault-parse", ref);
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("password", "old");
+        options.put("$refs", Map.of("password", "{vault://env/pw}"));
+        report(kong, "vault-update", kong.vault().update(options));
+        kong.vault().flush();
     }
 }
