@@ -4,8 +4,11 @@ import io.kjps.emulator.internal.HeaderList;
 import io.kjps.emulator.internal.Json;
 import io.kjps.emulator.internal.LuaValues;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +32,17 @@ import java.util.UUID;
  * upstream) and the other {@code kong.service.*} setters (recorded); {@code kong.service.response.*} getters (from the
  * upstream response); {@code kong.ctx.shared.get/set}; {@code kong.nginx.get_var, get_ctx, set_ctx,
  * get_subsystem, req_start_time}; {@code kong.log.<level>}, {@code inspect}, {@code deprecation},
- * {@code set_serialize_value}, {@code serialize} (a JSON string); {@code kong.node.get_id, get_hostname};
- * {@code kong.plugin.get_id}; {@code kong.client.get_ip, get_forwarded_ip, get_port, get_forwarded_port,
- * get_protocol, get_credential, get_consumer}; {@code kong.router.get_route, get_service}; {@code kong.ip.is_trusted}.
+ * {@code set_serialize_value}, {@code serialize} (a JSON string); {@code kong.node.get_id, get_hostname,
+ * get_memory_stats} (one worker and two shared dictionaries, with Kong's units and its errors for a bad unit or
+ * scale); {@code kong.plugin.get_id}; {@code kong.client.get_ip, get_forwarded_ip, get_port, get_forwarded_port,
+ * get_protocol, get_credential, get_consumer}; {@code kong.router.get_route, get_service}; {@code kong.ip.is_trusted};
+ * {@code kong.vault.is_reference, get, update, flush} (the secrets given with {@link Builder#vaultSecret}).
  * Every other method is treated as unknown to Kong: logged as {@code could not find pdk method: <m>} at level
  * {@code err} and answered nil.
+ *
+ * <p>The upstream answers what the builder says: a fixed status, headers and body ({@link Builder#upstreamStatus},
+ * {@link Builder#upstreamHeader}, {@link Builder#upstreamBody}), or, with {@link Builder#echoUpstream()}, a JSON
+ * document describing the request it received after the plugin's {@code kong.service.request.*} changes.
  *
  * <p>Phases: {@code kong.response} getters raise in {@code rewrite}/{@code access}; setters and {@code exit} raise in
  * {@code log}; {@code kong.service.request} setters raise outside {@code rewrite}/{@code access}; in {@code log} (a
@@ -73,6 +82,15 @@ public final class FakeRequest implements PdkHandler {
             Map.entry(503, "The upstream server is currently unavailable"),
             Map.entry(504, "The upstream server is timing out"));
     private static final String JSON_TYPE = "application/json; charset=utf-8";
+    /**
+     * The shared dictionaries {@code kong.node.get_memory_stats} reports: name to {capacity, allocated bytes}
+     * ({@code kong}: 5 MiB, 40 KiB used; {@code kong_db_cache}: 128 MiB, 776 KiB used).
+     */
+    static final Map<String, long[]> SHARED_DICTS = sharedDicts();
+    /** The one worker {@code kong.node.get_memory_stats} reports. */
+    static final long WORKER_PID = 4242;
+    /** Its Lua VM's memory: 2.5 MiB. */
+    static final long WORKER_LUA_VM_BYTES = 2_621_440;
 
     // the request as it is now (kong.service.request setters change it, as ngx.req.* does)
     private final String scheme;
@@ -94,8 +112,10 @@ public final class FakeRequest implements PdkHandler {
 
     // upstream response and what the plugin does to the client response
     private final int upstreamStatus;
-    private final HeaderList upstreamHeaders;
-    private final byte[] upstreamBody;
+    private final HeaderList upstreamHeaders; // as given; an echo adds its Content-Type (upstreamHeaderList)
+    private final byte[] upstreamBody; // as given; unused by an echo (upstreamBodyBytes)
+    private final boolean echoUpstream;
+    private final Map<String, String> vaultSecrets;
     private final List<Object[]> responseOps = new ArrayList<>(); // the plugin's header changes: {op, name, values}
     private HeaderList exitHeaders;
     private Integer statusSet;
@@ -131,10 +151,22 @@ public final class FakeRequest implements PdkHandler {
         upstreamStatus = b.upstreamStatus;
         upstreamHeaders = b.upstreamHeaders.copy();
         upstreamBody = b.upstreamBody;
+        echoUpstream = b.echoUpstream;
+        vaultSecrets = new LinkedHashMap<>(b.vaultSecrets);
         ctx.putAll(b.ctx);
     }
 
-    /** @return a builder for {@code GET /} from 127.0.0.1 to http://localhost:8000, upstream answering 200 */
+    private static Map<String, long[]> sharedDicts() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put("kong", new long[] {5_242_880, 40_960});
+        m.put("kong_db_cache", new long[] {134_217_728, 794_624});
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * @return a builder for {@code GET /} from 127.0.0.1 to http://localhost:8000, the upstream answering 200 with
+     *         no headers and an empty body
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -160,6 +192,8 @@ public final class FakeRequest implements PdkHandler {
         private int upstreamStatus = 200;
         private final HeaderList upstreamHeaders = new HeaderList();
         private byte[] upstreamBody = new byte[0];
+        private boolean echoUpstream;
+        private final Map<String, String> vaultSecrets = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -361,20 +395,70 @@ public final class FakeRequest implements PdkHandler {
         }
 
         /**
+         * A fixed upstream body. Turns an {@link #echoUpstream() echo} off again.
+         *
          * @param b the upstream response body (UTF-8)
          * @return this
          */
         public Builder upstreamBody(String b) {
             upstreamBody = b.getBytes(StandardCharsets.UTF_8);
+            echoUpstream = false;
             return this;
         }
 
         /**
+         * A fixed upstream body. Turns an {@link #echoUpstream() echo} off again.
+         *
          * @param b the upstream response body
          * @return this
          */
         public Builder upstreamBody(byte[] b) {
             upstreamBody = b.clone();
+            echoUpstream = false;
+            return this;
+        }
+
+        /**
+         * The upstream answers with the request it received, as a JSON document, like httpbin's {@code /anything}:
+         * the method, path and query, headers and body as they are after the plugin's {@code kong.service.request.*}
+         * calls in {@code rewrite} and {@code access}. {@code kong.service.response.*}, the {@code response} phase and
+         * {@link FakeRequest#responseBody()} see that document. The body is a JSON object with these keys, always in
+         * this order:
+         * <ul>
+         *   <li>{@code method}: the method sent upstream;</li>
+         *   <li>{@code uri}: path and query sent upstream ({@code kong.service.request.set_path}, {@code set_query},
+         *       ...);</li>
+         *   <li>{@code path}: the path alone;</li>
+         *   <li>{@code query}: the query parsed as {@code kong.request.get_query} does (a value is a string, {@code
+         *       true} for a flag, an array when repeated);</li>
+         *   <li>{@code headers}: lower-case names to a string, or an array when repeated;</li>
+         *   <li>{@code body}: the body as text, or {@code null} without a body; a body that is not UTF-8 is
+         *       {@code null} here and its Base64 is in {@code body_base64}, present only then;</li>
+         *   <li>{@code json}: the body parsed, when the {@code Content-Type} sent upstream is JSON and the body is
+         *       valid JSON; else {@code null}.</li>
+         * </ul>
+         * Text that is not UTF-8 (header values, query arguments) is shown as ISO-8859-1. {@code /} is not escaped.
+         * The status stays {@link #upstreamStatus(int)} (200 unless set) and the headers given with
+         * {@link #upstreamHeader(String, String)} are sent too, after {@code Content-Type: application/json}
+         * (unless they have their own {@code Content-Type}, which then wins). A later {@link #upstreamBody(String)}
+         * turns the echo off again.
+         *
+         * @return this
+         */
+        public Builder echoUpstream() {
+            echoUpstream = true;
+            return this;
+        }
+
+        /**
+         * A secret Kong's vault knows, for {@code kong.vault.get} and {@code kong.vault.update}.
+         *
+         * @param reference the reference, e.g. {@code {vault://env/pw}}
+         * @param value     the secret
+         * @return this
+         */
+        public Builder vaultSecret(String reference, String value) {
+            vaultSecrets.put(reference, value);
             return this;
         }
 
@@ -522,17 +606,18 @@ public final class FakeRequest implements PdkHandler {
                 return PdkResult.of((long) upstreamStatus);
             case "kong.service.response.get_header": {
                 responseGetterPhase(phase);
-                return PdkResult.of(upstreamHeaders.first(headerName(a)));
+                return PdkResult.of(upstreamHeaderList().first(headerName(a)));
             }
             case "kong.service.response.get_headers":
                 responseGetterPhase(phase);
-                return PdkResult.of(upstreamHeaders.luaTable());
+                return PdkResult.of(upstreamHeaderList().luaTable());
             case "kong.service.response.get_raw_body":
                 responseGetterPhase(phase);
-                return PdkResult.of(upstreamBody.clone());
+                return PdkResult.of(upstreamBodyBytes().clone());
             case "kong.service.response.get_body":
                 responseGetterPhase(phase);
-                return parseBody(upstreamBody, a.isEmpty() ? null : a.get(0), upstreamHeaders.first("content-type"));
+                return parseBody(upstreamBodyBytes(), a.isEmpty() ? null : a.get(0),
+                        upstreamHeaderList().first("content-type"));
             // --- ctx, nginx
             case "kong.ctx.shared.get":
                 return PdkResult.of(a.isEmpty() ? null : shared.get(a.get(0)));
@@ -568,8 +653,26 @@ public final class FakeRequest implements PdkHandler {
                 return PdkResult.of(nodeId);
             case "kong.node.get_hostname":
                 return PdkResult.of("localhost");
+            case "kong.node.get_memory_stats":
+                return PdkResult.of(memoryStats(a));
             case "kong.plugin.get_id":
                 return PdkResult.of(pluginId);
+            // --- vault
+            case "kong.vault.is_reference":
+                return PdkResult.of(isVaultReference(a.isEmpty() ? null : a.get(0)));
+            case "kong.vault.get": {
+                Object ref = a.isEmpty() ? null : a.get(0);
+                if (!isVaultReference(ref)) {
+                    return PdkResult.error("not a reference [" + LuaValues.tostring(ref) + "]");
+                }
+                String secret = vaultSecrets.get(LuaValues.tostring(ref));
+                return secret != null ? PdkResult.of(secret)
+                        : PdkResult.error("no secret for " + LuaValues.tostring(ref) + " in this vault");
+            }
+            case "kong.vault.update":
+                return PdkResult.of(vaultUpdate(a.isEmpty() ? null : a.get(0)));
+            case "kong.vault.flush":
+                return PdkResult.nil();
             default:
                 logLines.add(new LogLine("err", "could not find pdk method: " + m));
                 return PdkResult.nil();
@@ -815,7 +918,7 @@ public final class FakeRequest implements PdkHandler {
         if (exited) {
             return exitHeaders;
         }
-        return applyOps(upstreamHeaders.copy());
+        return applyOps(upstreamHeaderList().copy());
     }
 
     private HeaderList applyOps(HeaderList h) {
@@ -871,6 +974,181 @@ public final class FakeRequest implements PdkHandler {
         return rawQuery == null || rawQuery.isEmpty() ? p : p + "?" + rawQuery;
     }
 
+    // ------------------------------------------------------------------ the upstream's answer
+
+    /** The upstream's headers: as given, after {@code Content-Type: application/json} for an echo. */
+    private HeaderList upstreamHeaderList() {
+        if (!echoUpstream || upstreamHeaders.first("content-type") != null) {
+            return upstreamHeaders;
+        }
+        HeaderList h = new HeaderList();
+        h.add("Content-Type", "application/json");
+        h.addAll(upstreamHeaders);
+        return h;
+    }
+
+    /**
+     * The upstream's body: as given, or the echo of the request as it is now. The request can change only in
+     * {@code rewrite} and {@code access}, before Kong proxies, and nothing reads the upstream's answer there (the
+     * getters raise), so computing the echo on each read is the same as computing it once when Kong proxies.
+     */
+    private byte[] upstreamBodyBytes() {
+        return echoUpstream ? echoBody() : upstreamBody;
+    }
+
+    private byte[] echoBody() {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("method", method);
+        e.put("uri", upstreamUri());
+        e.put("path", upstreamPath != null ? upstreamPath : path);
+        e.put("query", text(parseArgs(rawQuery)));
+        e.put("headers", text(requestHeaders.luaTable()));
+        Object json = null;
+        if (body == null) {
+            e.put("body", null);
+        } else if (LuaValues.string(body) instanceof String text) {
+            e.put("body", text);
+            json = jsonBody(text);
+        } else {
+            e.put("body", null);
+            e.put("body_base64", Base64.getEncoder().encodeToString(body));
+        }
+        e.put("json", json);
+        return Json.writeBytes(e, false);
+    }
+
+    /** The body parsed when the request's Content-Type is JSON, else null. */
+    private Object jsonBody(String text) {
+        Object ct = requestHeaders.first("content-type");
+        String type = ct == null ? "" : LuaValues.tostring(ct).toLowerCase(Locale.ROOT);
+        if (!type.startsWith("application/json") && !type.contains("+json")) {
+            return null;
+        }
+        try {
+            return Json.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            return null;
+        }
+    }
+
+    /** Strings that are not UTF-8 as ISO-8859-1 text, in a tree of maps and lists. */
+    private static Object text(Object v) {
+        if (v instanceof RawString r) {
+            return r.latin1();
+        } else if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(text(k), text(x)));
+            return out;
+        } else if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(text(x)));
+            return out;
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ kong.node.get_memory_stats
+
+    /**
+     * Kong's {@code get_memory_stats(unit, scale)} for {@link #SHARED_DICTS} and one worker: numbers of bytes
+     * without a unit (or with {@code b}), else text such as {@code "5.00 MiB"}; a bad unit or scale raises.
+     */
+    private static Map<String, Object> memoryStats(List<Object> a) {
+        Object unitArg = a.isEmpty() ? null : a.get(0);
+        Object scaleArg = a.size() > 1 ? a.get(1) : null;
+        String unit;
+        if (unitArg == null) {
+            unit = "b";
+        } else if (LuaValues.isString(unitArg) || unitArg instanceof Number) {
+            unit = LuaValues.tostring(unitArg);
+        } else {
+            throw new Raise("bad argument #1 to 'lower' (string expected, got " + luaType(unitArg) + ")");
+        }
+        String u = unit.toLowerCase(Locale.ROOT);
+        int scale = 2;
+        if (!u.isEmpty() && !u.equals("b")) {
+            Object sc = scaleArg == null ? Long.valueOf(2) : scaleArg;
+            if (!(sc instanceof Number n) || n.doubleValue() < 0) {
+                throw new Raise("scale must be equal or greater than 0");
+            }
+            scale = n.intValue();
+            if (!u.equals("k") && !u.equals("m") && !u.equals("g")) {
+                throw new Raise("invalid unit '" + unit + "' (expected 'k/K', 'm/M', or 'g/G')");
+            }
+        }
+        Map<String, Object> dicts = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> d : SHARED_DICTS.entrySet()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("capacity", bytes(d.getValue()[0], u, scale));
+            one.put("allocated_slabs", bytes(d.getValue()[1], u, scale));
+            dicts.put(d.getKey(), one);
+        }
+        Map<String, Object> worker = new LinkedHashMap<>();
+        worker.put("pid", WORKER_PID);
+        worker.put("http_allocated_gc", bytes(WORKER_LUA_VM_BYTES, u, scale));
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("workers_lua_vms", List.of(worker));
+        res.put("lua_shared_dicts", dicts);
+        return res;
+    }
+
+    /** Kong's {@code convert_bytes}: a number for {@code b}; {@code %d} text for {@code ""}; else {@code %.Nf KiB}. */
+    private static Object bytes(long n, String unit, int scale) {
+        if (unit.equals("b")) {
+            return n;
+        }
+        if (unit.isEmpty()) {
+            return Long.toString(n);
+        }
+        int shift = unit.equals("k") ? 10 : unit.equals("m") ? 20 : 30;
+        String suffix = unit.equals("k") ? " KiB" : unit.equals("m") ? " MiB" : " GiB";
+        // the exact quotient, rounded as C's printf rounds a double: to nearest, ties to even
+        return new BigDecimal(n).divide(BigDecimal.valueOf(1L << shift)).setScale(scale, RoundingMode.HALF_EVEN)
+                .toPlainString() + suffix;
+    }
+
+    // ------------------------------------------------------------------ kong.vault
+
+    /** Kong's {@code is_reference}: a string of the form {@code {vault://...}}. */
+    private static boolean isVaultReference(Object v) {
+        if (!LuaValues.isString(v)) {
+            return false;
+        }
+        String s = LuaValues.tostring(v);
+        return s.startsWith("{vault://") && s.endsWith("}");
+    }
+
+    /**
+     * Kong's {@code update(options)}: every field named in {@code options["$refs"]} gets the secret of its
+     * reference when the vault knows it, in nested tables too; anything but a table comes back as it is.
+     */
+    private Object vaultUpdate(Object options) {
+        if (options instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(x instanceof Map || x instanceof List ? vaultUpdate(x) : x));
+            return out;
+        }
+        if (!(options instanceof Map<?, ?> m)) {
+            return options;
+        }
+        Map<Object, Object> out = new LinkedHashMap<>(m);
+        for (Map.Entry<Object, Object> e : out.entrySet()) {
+            if (!"$refs".equals(e.getKey()) && (e.getValue() instanceof Map || e.getValue() instanceof List)) {
+                e.setValue(vaultUpdate(e.getValue()));
+            }
+        }
+        if (out.get("$refs") instanceof Map<?, ?> refs) {
+            for (Map.Entry<?, ?> r : refs.entrySet()) {
+                String secret = LuaValues.isString(r.getValue()) ? vaultSecrets.get(LuaValues.tostring(r.getValue()))
+                        : null;
+                if (secret != null) {
+                    out.put(r.getKey(), secret);
+                }
+            }
+        }
+        return out;
+    }
+
     private Map<String, Object> serialize() {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("id", requestId);
@@ -882,7 +1160,7 @@ public final class FakeRequest implements PdkHandler {
         req.put("url", scheme + "://" + host + ":" + port + uri);
         req.put("headers", requestHeaders.luaTable());
         Map<String, Object> resp = new LinkedHashMap<>();
-        resp.put("size", (long) (exited ? exitBody.length : upstreamBody.length));
+        resp.put("size", (long) (exited ? exitBody.length : upstreamBodyBytes().length));
         resp.put("status", (long) currentStatus());
         resp.put("headers", clientHeaders().luaTable());
         Map<String, Object> lat = new LinkedHashMap<>();
@@ -1043,12 +1321,24 @@ public final class FakeRequest implements PdkHandler {
 
     /** @return the client's response body: the exit/error body, else the upstream body */
     public synchronized byte[] responseBody() {
-        return (exited ? exitBody : upstreamBody).clone();
+        return (exited ? exitBody : upstreamBodyBytes()).clone();
     }
 
     /** @return {@link #responseBody()} as UTF-8 text */
     public synchronized String responseBodyText() {
-        return new String(exited ? exitBody : upstreamBody, StandardCharsets.UTF_8);
+        return new String(exited ? exitBody : upstreamBodyBytes(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What Kong does when a plugin's rewrite or access handler raised (a PDK call Kong rejected, so the event was
+     * abandoned): the request ends as with {@code kong.response.error(500)}, {@code "An unexpected error occurred"}
+     * in Kong's JSON body, and the response phases are skipped; the log phase still runs (recording
+     * {@code pdkcheck-error}). Does nothing when the request has already exited.
+     */
+    public synchronized void handlerFailed() {
+        if (!exited) {
+            exit("access", List.of(500L), true);
+        }
     }
 
     /** @return whether {@code kong.response.exit} or {@code kong.response.error} ran */

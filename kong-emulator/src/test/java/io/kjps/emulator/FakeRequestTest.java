@@ -211,4 +211,132 @@ class FakeRequestTest {
         assertEquals(201, x.status());
         assertFalse(x.exited());
     }
+
+    @Test
+    void echoUpstreamAnswersWithTheRequestTheServiceReceived() {
+        FakeRequest r = FakeRequest.builder().method("GET").uri("/in?a=1&a=2&flag").header("x-keep", "k")
+                .header("x-secret", "s").header("x-latin1", new byte[] {'c', 'a', 'f', (byte) 0xe9})
+                .upstreamStatus(201).upstreamHeader("x-up", "u").echoUpstream().build();
+        assertNull(value(r, "access", "kong.service.request.set_method", "post"));
+        assertNull(value(r, "access", "kong.service.request.set_path", "/up/path"));
+        assertNull(value(r, "access", "kong.service.request.set_raw_query", "q=1&q=2&f"));
+        assertNull(value(r, "access", "kong.service.request.clear_header", "x-secret"));
+        assertNull(value(r, "access", "kong.service.request.set_header", "x-added", "yes"));
+        assertNull(value(r, "access", "kong.service.request.set_body", Map.of("k", "v/w")));
+
+        String expected = "{\"method\":\"POST\",\"uri\":\"/up/path?q=1&q=2&f\",\"path\":\"/up/path\","
+                + "\"query\":{\"q\":[\"1\",\"2\"],\"f\":true},"
+                + "\"headers\":{\"x-keep\":\"k\",\"x-latin1\":\"caf\u00e9\",\"host\":\"localhost:8000\","
+                + "\"x-added\":\"yes\",\"content-type\":\"application/json\"},"
+                + "\"body\":\"{\\\"k\\\":\\\"v\\\\/w\\\"}\",\"json\":{\"k\":\"v/w\"}}";
+        assertEquals(expected, new String((byte[]) value(r, "response", "kong.service.response.get_raw_body"),
+                StandardCharsets.UTF_8), "the body set by set_body, as cjson wrote it, with / unescaped around it");
+        assertEquals(expected, r.responseBodyText());
+        assertEquals(201L, value(r, "response", "kong.service.response.get_status"), "the given status stays");
+        assertEquals("application/json", value(r, "response", "kong.service.response.get_header", "content-type"));
+        assertEquals("u", value(r, "response", "kong.service.response.get_header", "x-up"));
+        Map<?, ?> parsed = (Map<?, ?>) value(r, "response", "kong.service.response.get_body");
+        assertEquals("POST", parsed.get("method"));
+        assertEquals(List.of("application/json"), r.responseHeaders().get("content-type"));
+        assertEquals(List.of("u"), r.responseHeaders().get("x-up"));
+        Map<?, ?> serialized = (Map<?, ?>) Json.parse(LuaValues.tostring(value(r, "log", "kong.log.serialize")));
+        assertEquals((long) expected.getBytes(StandardCharsets.UTF_8).length,
+                ((Map<?, ?>) serialized.get("response")).get("size"));
+    }
+
+    @Test
+    void echoUpstreamEdges() {
+        FakeRequest none = FakeRequest.builder().echoUpstream().build();
+        assertEquals("{\"method\":\"GET\",\"uri\":\"/\",\"path\":\"/\",\"query\":{},"
+                + "\"headers\":{\"host\":\"localhost:8000\"},\"body\":null,\"json\":null}", none.responseBodyText());
+
+        FakeRequest binary = FakeRequest.builder().method("PUT").body(new byte[] {(byte) 0xff, 0})
+                .header("content-type", "application/json").echoUpstream().build();
+        Map<?, ?> b = (Map<?, ?>) Json.parse(binary.responseBodyText());
+        assertNull(b.get("body"));
+        assertEquals("/wA=", b.get("body_base64"));
+        assertNull(b.get("json"), "not JSON");
+
+        FakeRequest text = FakeRequest.builder().body("plain").header("Content-Type", "application/json")
+                .upstreamHeader("Content-Type", "text/x-echo").echoUpstream().build();
+        assertEquals(List.of("text/x-echo"), text.responseHeaders().get("content-type"), "a given type wins");
+        Map<?, ?> t = (Map<?, ?>) Json.parse(text.responseBodyText());
+        assertEquals("plain", t.get("body"));
+        assertTrue(t.containsKey("json") && t.get("json") == null, "a JSON type with a body that is not JSON");
+        assertFalse(t.containsKey("body_base64"));
+
+        FakeRequest fixed = FakeRequest.builder().echoUpstream().upstreamBody("fixed").build();
+        assertEquals("fixed", fixed.responseBodyText(), "a later upstreamBody turns the echo off");
+        assertNull(fixed.responseHeader("content-type"));
+        FakeRequest again = FakeRequest.builder().upstreamBody("fixed").echoUpstream().build();
+        assertTrue(again.responseBodyText().startsWith("{\"method\":\"GET\""), again.responseBodyText());
+    }
+
+    @Test
+    void memoryStatsLikeKong() {
+        FakeRequest r = FakeRequest.builder().build();
+        Map<?, ?> bytes = (Map<?, ?>) value(r, "access", "kong.node.get_memory_stats");
+        assertEquals(Map.of("capacity", 5_242_880L, "allocated_slabs", 40_960L),
+                ((Map<?, ?>) bytes.get("lua_shared_dicts")).get("kong"));
+        assertEquals(List.of(Map.of("pid", 4242L, "http_allocated_gc", 2_621_440L)), bytes.get("workers_lua_vms"));
+        assertEquals(bytes, value(r, "access", "kong.node.get_memory_stats", "B", -3L), "b ignores the scale");
+
+        Map<?, ?> mib = (Map<?, ?>) value(r, "access", "kong.node.get_memory_stats", "M", 1L);
+        assertEquals(Map.of("capacity", "5.0 MiB", "allocated_slabs", "0.0 MiB"),
+                ((Map<?, ?>) mib.get("lua_shared_dicts")).get("kong"));
+        assertEquals(Map.of("capacity", "128.0 MiB", "allocated_slabs", "0.8 MiB"),
+                ((Map<?, ?>) mib.get("lua_shared_dicts")).get("kong_db_cache"));
+        assertEquals(List.of(Map.of("pid", 4242L, "http_allocated_gc", "2.5 MiB")), mib.get("workers_lua_vms"));
+        Map<?, ?> kib = (Map<?, ?>) value(r, "access", "kong.node.get_memory_stats", "k");
+        assertEquals(Map.of("capacity", "5120.00 KiB", "allocated_slabs", "40.00 KiB"),
+                ((Map<?, ?>) kib.get("lua_shared_dicts")).get("kong"), "scale 2 by default");
+        Map<?, ?> gib = (Map<?, ?>) value(r, "access", "kong.node.get_memory_stats", "g", 0L);
+        assertEquals("0 GiB", ((Map<?, ?>) ((Map<?, ?>) gib.get("lua_shared_dicts")).get("kong")).get("capacity"));
+        Map<?, ?> ties = (Map<?, ?>) value(r, "access", "kong.node.get_memory_stats", "m", 0L);
+        assertEquals("2 MiB", ((Map<?, ?>) ((List<?>) ties.get("workers_lua_vms")).get(0)).get("http_allocated_gc"),
+                "2.5 rounds to even, as C's printf does");
+        Map<?, ?> digits = (Map<?, ?>) value(r, "access", "kong.node.get_memory_stats", "");
+        assertEquals("5242880", ((Map<?, ?>) ((Map<?, ?>) digits.get("lua_shared_dicts")).get("kong"))
+                .get("capacity"), "an empty unit gives %d text");
+
+        assertEquals("invalid unit 'x' (expected 'k/K', 'm/M', or 'g/G')",
+                raise(r, "access", "kong.node.get_memory_stats", "x"));
+        assertEquals("scale must be equal or greater than 0",
+                raise(r, "access", "kong.node.get_memory_stats", "x", -1L), "the scale is checked first");
+        assertEquals("scale must be equal or greater than 0",
+                raise(r, "access", "kong.node.get_memory_stats", "m", "2"));
+        assertEquals("bad argument #1 to 'lower' (string expected, got table)",
+                raise(r, "access", "kong.node.get_memory_stats", List.of()));
+    }
+
+    @Test
+    void vaultLikeKong() {
+        FakeRequest r = FakeRequest.builder().vaultSecret("{vault://env/pw}", "s3cr3t").build();
+        assertEquals(true, value(r, "access", "kong.vault.is_reference", "{vault://env/pw}"));
+        assertEquals(false, value(r, "access", "kong.vault.is_reference", "plain"));
+        assertEquals(false, value(r, "access", "kong.vault.is_reference", 1L));
+        assertEquals("s3cr3t", value(r, "access", "kong.vault.get", "{vault://env/pw}"));
+        assertTrue(r.call("access", "kong.vault.get", List.of("{vault://env/none}")).isError());
+        assertEquals("not a reference [plain]", r.call("access", "kong.vault.get", List.of("plain")).message());
+
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("token", "t0");
+        nested.put("$refs", Map.of("token", "{vault://env/pw}"));
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("password", "old");
+        options.put("other", "same");
+        options.put("inner", nested);
+        options.put("list", List.of(new LinkedHashMap<>(nested)));
+        options.put("$refs", Map.of("password", "{vault://env/pw}", "other", "{vault://env/unknown}"));
+        Map<?, ?> updated = (Map<?, ?>) value(r, "access", "kong.vault.update", options);
+        assertEquals("s3cr3t", updated.get("password"));
+        assertEquals("same", updated.get("other"), "a reference without a secret leaves its field");
+        assertEquals("s3cr3t", ((Map<?, ?>) updated.get("inner")).get("token"), "nested tables too");
+        assertEquals("s3cr3t", ((Map<?, ?>) ((List<?>) updated.get("list")).get(0)).get("token"));
+        assertEquals(options.get("$refs"), updated.get("$refs"));
+        assertEquals("old", options.get("password"), "the caller's map is not changed");
+        assertEquals("x", value(r, "access", "kong.vault.update", "x"), "anything but a table comes back");
+        assertNull(value(r, "access", "kong.vault.flush"));
+        assertEquals(List.of(), r.logLines(), "all known to Kong");
+    }
 }

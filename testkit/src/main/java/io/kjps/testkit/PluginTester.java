@@ -47,10 +47,11 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * PluginTester.Result r = PluginTester.of(new MyPlugin())
- *         .configJson("{\"header_name\":\"x-api-key\"}")
+ *         .config(new MyPlugin.Config("x-api-key", List.of("k1")))   // or .configJson("{...}")
  *         .request(q -> q.method("GET").path("/x").header("x-api-key", "k1"))
  *         .run();
  * assertEquals(200, r.response().status());
+ * assertEquals("k1", r.serviceRequest().header("x-api-key"));
  * }</pre>
  *
  * <p>The plugin's descriptor is read from {@code META-INF/kong-java-pluginserver/plugins/<name>.json} on the class
@@ -62,7 +63,18 @@ import java.util.function.Consumer;
  *
  * <p>Phases run in Kong's order: {@code rewrite}, {@code access}, {@code response}, {@code log}, each only when the
  * plugin declares it. After {@code kong.response.exit} or {@code error}, {@code response} is skipped and {@code log}
- * still runs, as in Kong.
+ * still runs, as in Kong. When {@code rewrite} or {@code access} is abandoned (a PDK call raised), the client gets
+ * Kong's 500 ({@code "An unexpected error occurred"}), {@code response} is skipped and {@code log} runs, as Kong 3.9
+ * did in the recorded conversation {@code pdkcheck-error}.
+ *
+ * <p><b>The upstream echoes by default.</b> Unless the test gives the upstream a body, the service answers 200 with
+ * {@code Content-Type: application/json} and a JSON document describing the request it received ({@code method},
+ * {@code uri}, {@code path}, {@code query}, {@code headers}, {@code body}, {@code json}: see
+ * {@link FakeRequest.Builder#echoUpstream()}), after the plugin's {@code kong.service.request.*} changes. Kong's own
+ * plugin tests mostly proxy to such an echoing upstream, and it is what an author expects: a plugin that rewrites
+ * the request shows its effect in the response, and a response-phase plugin ({@code kong.service.response.*}) has a
+ * realistic JSON body to work on. {@code upstreamBody(...)} in {@link #request} gives a fixed body instead;
+ * {@code upstreamStatus} and {@code upstreamHeader} apply to both.
  *
  * @param <C> the plugin's config type
  */
@@ -154,8 +166,34 @@ public final class PluginTester<C> {
     }
 
     /**
+     * The plugin's config as a Java object, written as the JSON Kong would send: field names as the server's
+     * config decoder reads them ({@code @Name}, else the Java name in snake_case), nested records and config
+     * classes as objects, lists, sets and arrays as arrays, maps as objects, enums by name, and a {@code null} field
+     * as JSON {@code null}, so its {@code @Default} applies as when Kong fills it in. The plugin then gets the
+     * config the server decodes from that JSON, as behind Kong; replaces an earlier {@link #configJson(String)}.
+     *
+     * @param config the config, of the plugin's config type
+     * @return this
+     * @throws IllegalArgumentException when the object holds a value JSON cannot (a non-finite number, a map key
+     *         that is not a string, enum, number or boolean, a JDK type such as {@code Optional}, or a cycle)
+     * @throws NullPointerException when {@code config} is null: leave the call out, so every default applies
+     */
+    public PluginTester<C> config(C config) {
+        Objects.requireNonNull(config, "config: leave config(...) out for a config with every default");
+        this.configJson = ConfigJson.write(config);
+        return this;
+    }
+
+    /** @return the config JSON the next {@link #run()} sends in {@code plugin.StartInstance} */
+    public String configJson() {
+        return configJson;
+    }
+
+    /**
      * @param customizer sets up the request (method, path, query, headers, body) and the upstream's answer
      *        ({@code upstreamStatus}, {@code upstreamHeader}, {@code upstreamBody}) on a {@link FakeRequest.Builder}
+     *        that starts with {@link FakeRequest.Builder#echoUpstream()}: without {@code upstreamBody} the upstream
+     *        echoes the request it received
      * @return this
      */
     public PluginTester<C> request(Consumer<FakeRequest.Builder> customizer) {
@@ -194,7 +232,7 @@ public final class PluginTester<C> {
      * @throws IllegalArgumentException when Kong's StartInstance fails (for example the config does not decode)
      */
     public Result run() {
-        FakeRequest.Builder b = FakeRequest.builder();
+        FakeRequest.Builder b = FakeRequest.builder().echoUpstream();
         request.accept(b);
         FakeRequest fake = b.build();
         ServedPlugin served = new ServedPlugin(descriptor, plugin, ConfigDecoder.forType(configType()),
@@ -227,7 +265,12 @@ public final class PluginTester<C> {
                             continue;
                         }
                         String name = p.name().toLowerCase(java.util.Locale.ROOT);
-                        outcomes.put(name, kong.handleEvent(instance, name, fake));
+                        EventOutcome outcome = kong.handleEvent(instance, name, fake);
+                        outcomes.put(name, outcome);
+                        if (outcome.ending() == EventOutcome.Ending.ABANDONED
+                                && (p == Phase.REWRITE || p == Phase.ACCESS)) {
+                            fake.handlerFailed(); // as Kong: 500, no response phase, the log phase still runs
+                        }
                     }
                     return new Result(fake, outcomes);
                 }

@@ -67,4 +67,32 @@ class PluginTesterTest {
         assertEquals("POST", r.serviceRequest().method());
         assertEquals("payload", new String(r.serviceRequest().body()));
     }
+
+    @Test
+    void configAsARecord() {
+        PluginTester<Greeter.Config> t = PluginTester.of(new Greeter()).config(new Greeter.Config("hey"));
+        assertEquals("{\"greeting\":\"hey\"}", t.configJson());
+        PluginTester.Result r = t.phases("access").request(q -> q.path("/r")).run();
+        assertEquals("hey /r", r.serviceRequest().header("x-greeting"));
+        PluginTester.Result dflt = PluginTester.of(new Greeter()).config(new Greeter.Config(null)).phases("access")
+                .request(q -> q.path("/d")).run();
+        assertEquals("hello /d", dflt.serviceRequest().header("x-greeting"), "a null field takes its @Default");
+        assertThrows(NullPointerException.class, () -> PluginTester.of(new Greeter()).config(null));
+    }
+
+    @Test
+    void memoryStatsAndVaultThroughTheKit() {
+        PluginTester.Result r = PluginTester.of(new NodeAndVault())
+                .request(q -> q.vaultSecret("{vault://env/pw}", "s3cr3t")).run();
+        EventOutcome access = r.outcomes().get("access");
+        assertEquals(EventOutcome.Ending.RET, access.ending(), String.valueOf(access.abandonReason()));
+        assertEquals(new io.kjps.emulator.PdkCall("kong.node.get_memory_stats", List.of("m", 1L)),
+                access.calls().get(0), "Args [\"m\", 1] as Kong's Lua sees them");
+        assertEquals("0.0 MiB of 5.0 MiB", r.response().header("x-kong-dict"));
+        assertEquals("4242 2.5 MiB", r.response().header("x-worker"));
+        assertEquals("s3cr3t", r.response().header("x-password"));
+        assertEquals(List.of("kong.node.get_memory_stats", "kong.response.set_header", "kong.response.set_header",
+                "kong.vault.update", "kong.response.set_header", "kong.vault.flush"), access.methods());
+        assertEquals(List.of(), r.logs(), "every call known to the fake Kong");
+    }
 }

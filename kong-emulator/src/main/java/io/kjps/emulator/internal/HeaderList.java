@@ -38,6 +38,11 @@ public final class HeaderList {
         entries.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
     }
 
+    /** @param other headers to append, in their order */
+    public void addAll(HeaderList other) {
+        entries.addAll(other.entries);
+    }
+
     /**
      * Replaces every value of the header.
      *

@@ -205,8 +205,19 @@ public final class Json {
      * @return the JSON bytes
      */
     public static byte[] writeBytes(Object v) {
+        return writeBytes(v, true);
+    }
+
+    /**
+     * Writes JSON as {@link #writeBytes(Object)} does, optionally without cjson's {@code \/}.
+     *
+     * @param v           a value (see {@link #writeBytes(Object)})
+     * @param escapeSlash whether {@code /} is written as {@code \/} (cjson does; most other writers do not)
+     * @return the JSON bytes
+     */
+    public static byte[] writeBytes(Object v, boolean escapeSlash) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(v, out);
+        write(v, out, escapeSlash);
         return out.toByteArray();
     }
 
@@ -218,7 +229,7 @@ public final class Json {
         return new String(writeBytes(v), StandardCharsets.UTF_8);
     }
 
-    private static void write(Object v, ByteArrayOutputStream out) {
+    private static void write(Object v, ByteArrayOutputStream out, boolean escapeSlash) {
         if (v == null) {
             ascii(out, "null");
         } else if (v instanceof Boolean b) {
@@ -226,7 +237,7 @@ public final class Json {
         } else if (v instanceof Number n) {
             ascii(out, LuaValues.number(n));
         } else if (LuaValues.isString(v)) {
-            str(LuaValues.bytes(v), out);
+            str(LuaValues.bytes(v), out, escapeSlash);
         } else if (v instanceof Map<?, ?> m) {
             out.write('{');
             boolean first = true;
@@ -237,9 +248,9 @@ public final class Json {
                 first = false;
                 Object k = e.getKey();
                 str(LuaValues.isString(k) ? LuaValues.bytes(k)
-                        : LuaValues.tostring(k).getBytes(StandardCharsets.UTF_8), out);
+                        : LuaValues.tostring(k).getBytes(StandardCharsets.UTF_8), out, escapeSlash);
                 out.write(':');
-                write(e.getValue(), out);
+                write(e.getValue(), out, escapeSlash);
             }
             out.write('}');
         } else if (v instanceof Collection<?> c) {
@@ -250,11 +261,11 @@ public final class Json {
                     out.write(',');
                 }
                 first = false;
-                write(o, out);
+                write(o, out, escapeSlash);
             }
             out.write(']');
         } else {
-            str(v.toString().getBytes(StandardCharsets.UTF_8), out);
+            str(v.toString().getBytes(StandardCharsets.UTF_8), out, escapeSlash);
         }
     }
 
@@ -262,14 +273,20 @@ public final class Json {
         out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static void str(byte[] b, ByteArrayOutputStream out) {
+    private static void str(byte[] b, ByteArrayOutputStream out, boolean escapeSlash) {
         out.write('"');
         for (byte x : b) {
             int c = x & 0xff;
             switch (c) {
                 case '"' -> ascii(out, "\\\"");
                 case '\\' -> ascii(out, "\\\\");
-                case '/' -> ascii(out, "\\/");
+                case '/' -> {
+                    if (escapeSlash) {
+                        ascii(out, "\\/");
+                    } else {
+                        out.write(c);
+                    }
+                }
                 case '\n' -> ascii(out, "\\n");
                 case '\r' -> ascii(out, "\\r");
                 case '\t' -> ascii(out, "\\t");
