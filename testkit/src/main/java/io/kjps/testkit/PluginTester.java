@@ -278,6 +278,7 @@ public final class PluginTester<C> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            dispatcher.close();
             connections.shutdownNow();
             handlerThreads.shutdownNow();
             try {

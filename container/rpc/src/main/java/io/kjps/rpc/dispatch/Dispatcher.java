@@ -1,6 +1,5 @@
 package io.kjps.rpc.dispatch;
 
-import io.kjps.rpc.codec.PdkCall;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
@@ -22,8 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
  * Answers Kong's plugin-server methods (SPEC §4.3, §4.14). Instances and events live in server-global tables: the
  * steps of one event may arrive on different connections.
  *
- * <p>Thread-safe; {@link #dispatch} is called concurrently by every connection thread and blocks while a phase
- * method runs until its next PDK call or its return.
+ * <p>Thread-safe; {@link #dispatch(RpcRequest, Reply)} is called concurrently by every connection thread and never
+ * waits for a phase method: {@code plugin.HandleEvent} and {@code plugin.Step*} return {@link #DEFERRED}, and the
+ * event's own thread sends the answer through the {@link Reply} when the phase method makes its next PDK call or
+ * returns. That is one thread hand-off per call instead of two. A watchdog answers for phase methods that exceed the
+ * handler timeout. {@link #dispatch(RpcRequest)} is the same, waiting for the answer (for tests and tools).
  */
 public final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
@@ -39,6 +41,23 @@ public final class Dispatcher {
     private final LongAdder eventsStarted = new LongAdder();
     private final LongAdder eventsFailed = new LongAdder();
     private final long startMillis = System.currentTimeMillis();
+    private final java.util.concurrent.ScheduledFuture<?> watchdog;
+
+    /** What {@link #dispatch(RpcRequest, Reply)} returns when the answer goes through the {@link Reply} later. */
+    public static final Object DEFERRED = new Object() {
+        @Override
+        public String toString() {
+            return "DEFERRED";
+        }
+    };
+
+    /** One daemon thread runs the watchdogs of every dispatcher. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOGS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kjps-event-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param registry the plugins being served
@@ -50,10 +69,47 @@ public final class Dispatcher {
         registry.onRetired(this::releaseRevision);
         this.handlerThreads = handlerThreads;
         this.settings = settings;
+        long period = Math.max(1, Math.min(100, settings.handlerTimeoutMillis() / 4));
+        java.lang.ref.WeakReference<Dispatcher> self = new java.lang.ref.WeakReference<>(this);
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> task =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        task.set(WATCHDOGS.scheduleWithFixedDelay(() -> {
+            Dispatcher d = self.get();
+            if (d == null) {
+                java.util.concurrent.ScheduledFuture<?> f = task.get();
+                if (f != null) {
+                    f.cancel(false); // the dispatcher was dropped without close()
+                }
+                return;
+            }
+            d.checkHandlerTimeouts();
+        }, period, period, TimeUnit.MILLISECONDS));
+        this.watchdog = task.get();
+    }
+
+    private void checkHandlerTimeouts() {
+        long now = System.nanoTime();
+        for (Event e : events.values()) {
+            try {
+                e.checkHandlerTimeout(now);
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.ERROR, "watchdog failed on " + e.describe(), ex);
+            }
+        }
+    }
+
+    /** Stops the watchdog; events still running are not touched (see {@link #cancelEvents}). */
+    public void close() {
+        watchdog.cancel(false);
+    }
+
+    /** @return the timeouts and policy */
+    public DispatcherSettings settings() {
+        return settings;
     }
 
     /**
-     * Handles one request.
+     * Handles one request and waits for its answer.
      *
      * @param request Kong's request
      * @return the result to send
@@ -61,11 +117,26 @@ public final class Dispatcher {
      * @throws InterruptedException when the calling thread is interrupted
      */
     public Object dispatch(RpcRequest request) throws RpcError, InterruptedException {
+        AwaitedReply reply = new AwaitedReply();
+        Object result = dispatch(request, reply);
+        return result == DEFERRED ? reply.await() : result;
+    }
+
+    /**
+     * Handles one request.
+     *
+     * @param request Kong's request
+     * @param reply where the answer goes when it is {@link #DEFERRED}
+     * @return the result to send, or {@link #DEFERRED} when the event's thread sends it through {@code reply}
+     * @throws RpcError for a call that fails; its message goes to Kong as the error string
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public Object dispatch(RpcRequest request, Reply reply) throws RpcError, InterruptedException {
         String method = request.method();
         Object param = request.param();
         switch (method) {
             case "plugin.HandleEvent":
-                return handleEvent(param);
+                return handleEvent(param, reply);
             case "plugin.Step":
             case "plugin.StepMultiMap":
             case "plugin.StepCredential":
@@ -74,9 +145,9 @@ public final class Dispatcher {
             case "plugin.StepService":
             case "plugin.StepMemoryStats":
             case "plugin.StepPlugin":
-                return step(method, param, false);
+                return step(method, param, false, reply);
             case "plugin.StepError":
-                return step(method, param, true);
+                return step(method, param, true, reply);
             case "plugin.StartInstance":
                 return startInstance(param);
             case "plugin.CloseInstance":
@@ -89,6 +160,28 @@ public final class Dispatcher {
                 return pluginInfo(param);
             default:
                 throw new RpcError("method " + method + " not implemented");
+        }
+    }
+
+    /** A reply the calling thread waits for. */
+    private static final class AwaitedReply implements Reply {
+        private final java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+        private Object result;
+        private String error;
+
+        @Override
+        public void send(Object result, String error) {
+            this.result = result;
+            this.error = error;
+            sent.countDown();
+        }
+
+        Object await() throws RpcError, InterruptedException {
+            sent.await();
+            if (error != null) {
+                throw new RpcError(error);
+            }
+            return result;
         }
     }
 
@@ -153,7 +246,7 @@ public final class Dispatcher {
         return result;
     }
 
-    private Object handleEvent(Object param) throws RpcError, InterruptedException {
+    private Object handleEvent(Object param, Reply reply) throws RpcError, InterruptedException {
         Map<?, ?> p = map(param, "plugin.HandleEvent", "{InstanceId, EventName}");
         long instanceId = id(p.get("InstanceId"), "plugin.HandleEvent InstanceId");
         String eventName = string(p, "EventName", "plugin.HandleEvent");
@@ -185,7 +278,7 @@ public final class Dispatcher {
                     + ": " + e.getMessage());
         }
         instance.touch();
-        Event event = new Event(eventId, instance, plugin, phase, config, settings, this::forget);
+        Event event = new Event(eventId, instance, plugin, phase, config, settings, this::forget, reply);
         events.put(eventId, event);
         eventsStarted.increment();
         plugin.countEvent();
@@ -196,10 +289,10 @@ public final class Dispatcher {
             eventsFailed.increment();
             throw new RpcError("plugin.HandleEvent: server busy, " + events.size() + " events in flight");
         }
-        return next(event);
+        return DEFERRED;
     }
 
-    private Object step(String method, Object param, boolean error) throws RpcError, InterruptedException {
+    private Object step(String method, Object param, boolean error, Reply reply) throws RpcError {
         Map<?, ?> p = map(param, method, "{EventId, Data}");
         long eventId = id(p.get("EventId"), method + " EventId");
         Event event = events.get(eventId);
@@ -208,19 +301,11 @@ public final class Dispatcher {
         }
         Object data = p.get("Data");
         if (error) {
-            event.deliver(null, data == null ? "unknown error" : String.valueOf(data));
+            event.deliver(null, data == null ? "unknown error" : String.valueOf(data), reply);
         } else {
-            event.deliver(data, null);
+            event.deliver(data, null, reply);
         }
-        return next(event);
-    }
-
-    private StepResult next(Event event) throws InterruptedException {
-        Object data = event.awaitOutput();
-        if (!(data instanceof PdkCall call) || call.terminal()) {
-            forget(event);
-        }
-        return new StepResult(event.id(), data);
+        return DEFERRED;
     }
 
     private void forget(Event event) {

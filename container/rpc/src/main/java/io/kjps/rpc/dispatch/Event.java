@@ -14,14 +14,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One run of one phase method for one instance: Kong's {@code EventId}.
  *
- * <p>The phase method runs on its own thread. Each PDK call it makes is handed to whichever connection thread is
- * waiting for the event's next output and goes to Kong as a step result; Kong's answer arrives with the next
- * {@code plugin.Step}, possibly on another connection, and is handed back. The states:
+ * <p>The phase method runs on its own thread. Each PDK call it makes goes to Kong at once, written by that thread as
+ * the answer to the request that resumed it (the {@code HandleEvent}, then each {@code plugin.Step}: its
+ * {@link Reply}); Kong's answer arrives with the next {@code plugin.Step}, possibly on another connection, and is
+ * handed to the waiting phase method. No connection thread waits for a phase method. The states:
  * <pre>
  *   RUNNING --call--> AWAITING_RESULT --Step--> RUNNING ... --return/terminal call/failure--> FINISHED
  * </pre>
- * Every wait has a deadline: a connection never waits for a stuck phase method longer than the handler timeout, and
- * a phase method never waits for a Kong that abandoned the event longer than the abandon timeout.
+ * Every wait has a deadline: the dispatcher's watchdog ({@link #checkHandlerTimeout}) answers for a phase method that
+ * has run longer than the handler timeout without a PDK call or a return, and a phase method never waits for a Kong
+ * that abandoned the event longer than the abandon timeout.
  */
 public final class Event implements PdkCaller {
     private static final System.Logger LOG = System.getLogger(Event.class.getName());
@@ -40,8 +42,10 @@ public final class Event implements PdkCaller {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private State state = State.RUNNING;
-    private Object output;
-    private boolean hasOutput;
+    /** The request to answer with the next output; null while Kong has the event (or once answered for good). */
+    private Reply reply;
+    /** When the phase method last started running (the event began, or a result was delivered). */
+    private long runningSinceNanos = startNanos;
     private Object input;
     private String inputError;
     private boolean hasInput;
@@ -49,8 +53,9 @@ public final class Event implements PdkCaller {
     private Thread handlerThread;
 
     Event(long id, Instance instance, ServedPlugin plugin, Phase phase, Object config, DispatcherSettings settings,
-          java.util.function.Consumer<Event> onFinished) {
+          java.util.function.Consumer<Event> onFinished, Reply reply) {
         this.onFinished = onFinished;
+        this.reply = reply;
         this.id = id;
         this.instance = instance;
         this.plugin = plugin;
@@ -131,21 +136,40 @@ public final class Event implements PdkCaller {
         for (Object arg : call.args()) {
             MsgpackValues.checkWritable(arg);
         }
+        Reply answer;
         lock.lock();
         try {
             if (state == State.FINISHED) {
                 throw new PdkException(call.method() + " called after the event finished (" + finishReason + ")");
             }
-            output = call;
-            hasOutput = true;
+            answer = reply;
+            reply = null;
             if (call.terminal()) {
                 state = State.FINISHED;
                 finishReason = call.method() + " ended it";
-                changed.signalAll();
-                return null;
+            } else {
+                state = State.AWAITING_RESULT;
             }
-            state = State.AWAITING_RESULT;
-            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (call.terminal()) {
+            onFinished.accept(this);
+        }
+        if (answer == null) { // cannot happen while RUNNING: the watchdog and cancel finish the event first
+            throw new PdkException(call.method() + ": no request of Kong's to answer");
+        }
+        answer.send(new StepResult(id, call), null);
+        if (call.terminal()) {
+            return null;
+        }
+        return awaitInput(call);
+    }
+
+    /** Waits for Kong's result of {@code call}, delivered by whichever connection its step arrives on. */
+    private Object awaitInput(PdkCall call) {
+        lock.lock();
+        try {
             long left = TimeUnit.MILLISECONDS.toNanos(settings.abandonTimeoutMillis());
             while (!hasInput && state != State.FINISHED) {
                 if (left <= 0) {
@@ -166,7 +190,6 @@ public final class Event implements PdkCaller {
                 throw new PdkException(call.method() + " has no result: " + finishReason);
             }
             hasInput = false;
-            state = State.RUNNING;
             Object result = input;
             String error = inputError;
             input = null;
@@ -185,6 +208,7 @@ public final class Event implements PdkCaller {
     }
 
     private void finish(Object data, String reason) {
+        Reply answer;
         lock.lock();
         try {
             if (state == State.FINISHED) {
@@ -192,11 +216,14 @@ public final class Event implements PdkCaller {
             }
             state = State.FINISHED;
             finishReason = reason != null ? reason : "the phase method returned";
-            output = data;
-            hasOutput = true;
-            changed.signalAll();
+            answer = reply;
+            reply = null;
         } finally {
             lock.unlock();
+        }
+        onFinished.accept(this);
+        if (answer != null) {
+            answer.send(new StepResult(id, data), null);
         }
     }
 
@@ -238,28 +265,29 @@ public final class Event implements PdkCaller {
     }
 
     /**
-     * Waits for the event's next output: the next PDK call, or "ret". Called on a connection thread.
+     * The watchdog's check (called periodically by the dispatcher): a phase method that has run longer than the
+     * handler timeout without a PDK call or a return is interrupted, and the request waiting for it is answered as a
+     * failed event (the plugin's failure policy).
      *
-     * @return the data for the step result
-     * @throws InterruptedException when the connection thread is interrupted
+     * @param now {@link System#nanoTime()}
      */
-    Object awaitOutput() throws InterruptedException {
+    void checkHandlerTimeout(long now) {
+        Reply answer;
+        Object failure;
         lock.lock();
         try {
-            long left = TimeUnit.MILLISECONDS.toNanos(settings.handlerTimeoutMillis());
-            while (!hasOutput) {
-                if (left <= 0) {
-                    return timedOut();
-                }
-                left = changed.awaitNanos(left);
+            if (state != State.RUNNING || reply == null
+                    || now - runningSinceNanos < TimeUnit.MILLISECONDS.toNanos(settings.handlerTimeoutMillis())) {
+                return;
             }
-            hasOutput = false;
-            Object out = output;
-            output = null;
-            return out;
+            answer = reply;
+            reply = null;
+            failure = timedOut();
         } finally {
             lock.unlock();
         }
+        onFinished.accept(this);
+        answer.send(new StepResult(id, failure), null);
     }
 
     private Object timedOut() {
@@ -275,13 +303,15 @@ public final class Event implements PdkCaller {
     }
 
     /**
-     * Hands Kong's answer to the waiting phase method. Called on a connection thread.
+     * Hands Kong's answer to the waiting phase method. Called on a connection thread, which goes back to its
+     * connection at once: the phase method answers {@code next} itself.
      *
      * @param data the PDK result ({@code null} when Kong sent no Data)
      * @param error Kong's error text ({@code plugin.StepError}), or {@code null}
+     * @param next where the event's next output goes
      * @throws RpcError when the event is not waiting for a result
      */
-    void deliver(Object data, String error) throws RpcError {
+    void deliver(Object data, String error, Reply next) throws RpcError {
         lock.lock();
         try {
             if (state != State.AWAITING_RESULT || hasInput) {
@@ -291,6 +321,8 @@ public final class Event implements PdkCaller {
             input = data;
             inputError = error;
             hasInput = true;
+            reply = next;
+            runningSinceNanos = System.nanoTime();
             state = State.RUNNING;
             changed.signalAll();
         } finally {
@@ -305,9 +337,16 @@ public final class Event implements PdkCaller {
      * @param reason why
      */
     void cancel(String reason) {
+        Reply answer = null;
+        Object failure = null;
         lock.lock();
         try {
             if (state != State.FINISHED) {
+                if (state == State.RUNNING && reply != null) {
+                    answer = reply; // Kong waits for this event on a connection: end it by the failure policy
+                    reply = null;
+                    failure = failureData();
+                }
                 state = State.FINISHED;
                 finishReason = reason;
                 changed.signalAll();
@@ -317,6 +356,9 @@ public final class Event implements PdkCaller {
             }
         } finally {
             lock.unlock();
+        }
+        if (answer != null) {
+            answer.send(new StepResult(id, failure), null);
         }
     }
 

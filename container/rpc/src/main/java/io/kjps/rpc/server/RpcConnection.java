@@ -4,10 +4,13 @@ import io.kjps.rpc.codec.ProtocolException;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.dispatch.Dispatcher;
+import io.kjps.rpc.dispatch.Reply;
 import io.kjps.rpc.dispatch.RpcError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -16,12 +19,25 @@ import org.msgpack.core.MessageUnpacker;
  * Serves one connection from Kong (SPEC §4.1, §4.2): sends the {@code serverPid} notification, then reads one
  * request at a time and writes its response, until EOF.
  *
+ * <p>Events are answered by their own threads ({@link Dispatcher#DEFERRED}): once a {@code HandleEvent} or a step is
+ * handed over, this thread goes back to reading, so a call costs one thread hand-off. Kong sends the next request on a
+ * connection only after the answer to the last one; should a client send more at once, the next request is only
+ * served once the last answer was written, so answers keep the order of the requests.
+ *
  * <p>A request whose shape is wrong but whose bytes are valid msgpack gets an error response and the connection
  * goes on. Bytes that are not msgpack, exceed the limits, or end mid-message close the connection: the next
  * message boundary is unknown. Either way only this connection is affected.
  */
 public final class RpcConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(RpcConnection.class.getName());
+    /**
+     * Writes the answers of events that run on virtual threads (Java 21+). junixsocket treats I/O from a virtual
+     * thread differently (non-blocking, with its own poller) and that breaks the blocking read that the connection's
+     * platform thread has in progress on the same socket (the benchmark saw "Broken pipe"), so such answers are
+     * written by a platform thread.
+     */
+    private static final java.util.concurrent.ExecutorService PLATFORM_WRITERS =
+            io.kjps.rpc.dispatch.HandlerThreads.createPlatform("kjps-answer-writer-", 65_536);
 
     private final InputStream in;
     private final OutputStream out;
@@ -66,44 +82,122 @@ public final class RpcConnection implements Runnable {
     }
 
     private void serve(MessageUnpacker unpacker, MessagePacker packer) throws IOException, InterruptedException {
-        while (true) {
-            RpcRequest request;
-            try {
-                request = codec.readRequest(unpacker);
-            } catch (ProtocolException e) {
-                LOG.log(System.Logger.Level.WARNING, name + ": " + e.getMessage()
-                        + (e.inSync() ? "" : "; closing the connection"));
-                if (e.inSync()) {
-                    codec.writeResponse(packer, Math.max(e.msgid(), 0), "malformed request: " + e.getMessage(),
-                            null);
-                    packer.flush();
-                    continue;
+        ConnectionReply pending = null;
+        try {
+            while (true) {
+                RpcRequest request;
+                try {
+                    request = codec.readRequest(unpacker);
+                } catch (ProtocolException e) {
+                    awaitWritten(pending);
+                    pending = null;
+                    LOG.log(System.Logger.Level.WARNING, name + ": " + e.getMessage()
+                            + (e.inSync() ? "" : "; closing the connection"));
+                    if (e.inSync()) {
+                        write(packer, Math.max(e.msgid(), 0), "malformed request: " + e.getMessage(), null);
+                        continue;
+                    }
+                    return;
                 }
-                return;
+                awaitWritten(pending);
+                pending = null;
+                if (request == null) {
+                    return;
+                }
+                ConnectionReply reply = new ConnectionReply(packer, request);
+                Object result = null;
+                String error = null;
+                try {
+                    result = dispatcher.dispatch(request, reply);
+                } catch (RpcError e) {
+                    error = e.getMessage();
+                    LOG.log(System.Logger.Level.DEBUG, () -> name + ": " + request.method() + " failed: "
+                            + e.getMessage());
+                } catch (RuntimeException e) {
+                    error = "internal error in " + request.method() + ": " + e;
+                    LOG.log(System.Logger.Level.ERROR, name + ": " + request.method() + " failed", e);
+                }
+                if (result == Dispatcher.DEFERRED) {
+                    pending = reply;
+                } else if (!reply.write(result, error)) {
+                    return;
+                }
             }
-            if (request == null) {
-                return;
-            }
-            Object result = null;
-            String error = null;
+        } finally {
+            // at the end of the stream, the answer still owed is written before the connection closes
+            awaitWritten(pending);
+        }
+    }
+
+    /**
+     * Waits until a deferred answer was written: at once in practice, since Kong only sends after reading it. The
+     * watchdog answers within the handler timeout, so the wait is bounded by it (plus a margin).
+     */
+    private void awaitWritten(ConnectionReply pending) throws InterruptedException {
+        if (pending != null && !pending.awaitWritten(dispatcher.settings().handlerTimeoutMillis() + 5_000)) {
+            LOG.log(System.Logger.Level.ERROR, name + ": no answer to " + pending.request.method() + " within "
+                    + (dispatcher.settings().handlerTimeoutMillis() + 5_000) + " ms");
+        }
+    }
+
+    private boolean write(MessagePacker packer, long msgid, String error, Object result) throws IOException {
+        synchronized (packer) {
             try {
-                result = dispatcher.dispatch(request);
-            } catch (RpcError e) {
-                error = e.getMessage();
-                LOG.log(System.Logger.Level.DEBUG, () -> name + ": " + request.method() + " failed: " + e.getMessage());
-            } catch (RuntimeException e) {
-                error = "internal error in " + request.method() + ": " + e;
-                LOG.log(System.Logger.Level.ERROR, name + ": " + request.method() + " failed", e);
-            }
-            try {
-                codec.writeResponse(packer, request.msgid(), error, result);
+                codec.writeResponse(packer, msgid, error, result);
             } catch (IllegalArgumentException e) {
-                // a plugin passed a value Kong cannot receive; the half-written message is discarded with the
-                // packer's buffer only if nothing was flushed, so close the connection to stay safe
-                LOG.log(System.Logger.Level.ERROR, name + ": cannot encode the answer to " + request.method(), e);
-                return;
+                // a plugin passed a value Kong cannot receive; part of the message may be out, so the connection
+                // cannot go on
+                LOG.log(System.Logger.Level.ERROR, name + ": cannot encode the answer to request " + msgid, e);
+                packer.close();
+                return false;
             }
             packer.flush();
+            return true;
+        }
+    }
+
+    /** The answer to one request, written by whichever thread has it: this one, or the event's. */
+    private final class ConnectionReply implements Reply {
+        private final MessagePacker packer;
+        private final RpcRequest request;
+        private final CountDownLatch written = new CountDownLatch(1);
+
+        ConnectionReply(MessagePacker packer, RpcRequest request) {
+            this.packer = packer;
+            this.request = request;
+        }
+
+        @Override
+        public void send(Object result, String error) {
+            if (io.kjps.rpc.dispatch.HandlerThreads.isVirtual(Thread.currentThread())) {
+                try {
+                    PLATFORM_WRITERS.execute(() -> sendHere(result, error));
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    LOG.log(System.Logger.Level.WARNING, name + ": no platform thread to answer on: " + e);
+                }
+            }
+            sendHere(result, error);
+        }
+
+        private void sendHere(Object result, String error) {
+            try {
+                write(result, error);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> name + ": cannot answer " + request.method() + ": " + e);
+            }
+        }
+
+        boolean write(Object result, String error) throws IOException {
+            try {
+                return RpcConnection.this.write(packer, request.msgid(), error, result);
+            } finally {
+                written.countDown();
+            }
+        }
+
+        boolean awaitWritten(long millis) throws InterruptedException {
+            return written.await(millis, TimeUnit.MILLISECONDS);
         }
     }
 }

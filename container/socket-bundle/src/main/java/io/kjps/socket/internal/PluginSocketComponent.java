@@ -247,6 +247,9 @@ public final class PluginSocketComponent {
         if (handlerThreads != null) {
             handlerThreads.shutdownNow();
         }
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
         LOG.log(System.Logger.Level.INFO, "stopped serving Kong");
     }
 
