@@ -711,9 +711,9 @@ class DispatcherTest {
                 }
                 assertTrue(d.events().isEmpty());
                 int expected = i + 1;
-                spinUntil(() -> ran.get() == expected && ((java.util.concurrent.ThreadPoolExecutor) small)
-                        .getActiveCount() == 0 || !(small instanceof java.util.concurrent.ThreadPoolExecutor)
-                        && ran.get() == expected);
+                spinUntil(() -> ran.get() == expected
+                        && (!(small instanceof java.util.concurrent.ThreadPoolExecutor pool)
+                        || pool.getActiveCount() == 0));
             }
             assertEquals(150, ran.get());
             assertEquals(0, interruptedAtStart.get(), "a timed-out event's interrupt must not reach the next one");

@@ -176,6 +176,45 @@ class RpcConnectionTest {
     }
 
     @Test
+    void eventAnswersAreWrittenByTheEventsThreadNotTheConnectionThread() throws Exception {
+        List<String> writers = java.util.Collections.synchronizedList(new ArrayList<>());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.OutputStream out = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                bytes.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                bytes.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                writers.add(Thread.currentThread().getName());
+            }
+        };
+        Thread connection = new Thread(() -> new RpcConnection(new ByteArrayInputStream(
+                hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5)), out, dispatcher, codec, "test", -1).run(),
+                "connection-under-test");
+        connection.start();
+        connection.join(30_000);
+        assertFalse(connection.isAlive());
+        List<Object> answers = values(bytes.toByteArray());
+        assertEquals(5, answers.size());
+        assertStep(answers.get(4), 5, 0, "ret");
+        assertEquals("connection-under-test", writers.get(0), "StartInstance is answered on the connection thread");
+        // HandleEvent and every Step: answered by the phase method's thread (on Java 21+ a platform writer, because
+        // the phase method runs on a virtual thread), so the connection thread never waits for a phase method
+        String eventWriter = HandlerThreads.virtualThreadsAvailable() ? "kjps-answer-writer-" : "conn-test-";
+        assertTrue(writers.size() >= 5, writers.toString());
+        for (String w : writers.subList(1, 5)) {
+            assertTrue(w.startsWith(eventWriter), writers.toString());
+        }
+    }
+
+    @Test
     void finalAnswerIsByteExact() throws Exception {
         Tracked t = new Tracked();
         List<Object> out = serve(new ByteArrayInputStream(hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5)), -1, t);
