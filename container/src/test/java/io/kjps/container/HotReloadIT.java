@@ -78,6 +78,52 @@ class HotReloadIT {
         });
     }
 
+    /**
+     * Emulator threads sending access events back to back. Every answer whose tag differs from {@link #expected}
+     * (when it is set) is a failure, as is every event that fails.
+     */
+    private static final class Load implements AutoCloseable {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong events = new AtomicLong();
+        final AtomicLong checked = new AtomicLong();
+        final AtomicReference<String> expected;
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(KongEmulator kong, long instance, int n, String initiallyExpected) {
+            expected = new AtomicReference<>(initiallyExpected);
+            for (int t = 0; t < n; t++) {
+                Thread thread = new Thread(() -> {
+                    while (running.get()) {
+                        String mustBe = expected.get();
+                        try {
+                            String tag = tagOf(kong, instance);
+                            events.incrementAndGet();
+                            if (mustBe != null) {
+                                checked.incrementAndGet();
+                                if (!mustBe.equals(tag)) {
+                                    failures.add("expected " + mustBe + " but an event was answered by " + tag);
+                                }
+                            }
+                        } catch (AssertionError | RuntimeException e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }, "kong-load-" + t);
+                thread.start();
+                threads.add(thread);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(60).toMillis());
+            }
+        }
+    }
+
     @Test
     void fiftyJarSwapsUnderLoadFailNoEventSettleOnTheNewVersionAndReleaseTheOldClassLoaders() throws Exception {
         Path deploy = startWithHotswap("v0");
@@ -86,33 +132,11 @@ class HotReloadIT {
         awaitTag(kong, instance, "v0");
 
         int threads = 4;
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong events = new AtomicLong();
-        AtomicLong checked = new AtomicLong();
-        AtomicReference<String> expected = new AtomicReference<>();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> load = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
-                while (running.get()) {
-                    String mustBe = expected.get();
-                    try {
-                        String tag = tagOf(kong, instance);
-                        events.incrementAndGet();
-                        if (mustBe != null) {
-                            checked.incrementAndGet();
-                            if (!mustBe.equals(tag)) {
-                                failures.add("settled on " + mustBe + " but an event later answered " + tag);
-                            }
-                        }
-                    } catch (AssertionError | RuntimeException e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }, "kong-load-" + t);
-            thread.start();
-            load.add(thread);
-        }
+        Load load = new Load(kong, instance, threads, null);
+        AtomicLong events = load.events;
+        AtomicLong checked = load.checked;
+        AtomicReference<String> expected = load.expected;
+        ConcurrentLinkedQueue<String> failures = load.failures;
         long started = System.nanoTime();
         int swaps = 50;
         try {
@@ -128,10 +152,7 @@ class HotReloadIT {
                 assertTrue(failures.isEmpty(), "after swap " + n + ": " + failures);
             }
         } finally {
-            running.set(false);
-            for (Thread thread : load) {
-                thread.join(Duration.ofSeconds(60).toMillis());
-            }
+            load.close();
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertEquals(List.of(), new ArrayList<>(failures), "failed events");
@@ -215,29 +236,10 @@ class HotReloadIT {
                         "plugin hotswap has version 1.0, which Kong rejects"));
 
         int threads = 4;
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong events = new AtomicLong();
-        AtomicReference<String> expected = new AtomicReference<>("good");
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> load = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
-                while (running.get()) {
-                    String mustBe = expected.get();
-                    try {
-                        String tag = tagOf(kong, instance);
-                        events.incrementAndGet();
-                        if (mustBe != null && !mustBe.equals(tag)) {
-                            failures.add("expected " + mustBe + " but an event was answered by " + tag);
-                        }
-                    } catch (AssertionError | RuntimeException e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }, "kong-load-" + t);
-            thread.start();
-            load.add(thread);
-        }
+        Load load = new Load(kong, instance, threads, "good");
+        AtomicLong events = load.events;
+        AtomicReference<String> expected = load.expected;
+        ConcurrentLinkedQueue<String> failures = load.failures;
         long started = System.nanoTime();
         try {
             for (int n = 0; n < bad.size(); n++) {
@@ -263,10 +265,7 @@ class HotReloadIT {
             PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("fixed"));
             awaitTag(kong, instance, "fixed");
         } finally {
-            running.set(false);
-            for (Thread thread : load) {
-                thread.join(Duration.ofSeconds(60).toMillis());
-            }
+            load.close();
         }
         assertEquals(List.of(), new ArrayList<>(failures), "failed events");
         System.out.printf("FAILED-UPDATES: %d bad updates rolled back under load from %d emulator threads: %d events,"

@@ -78,7 +78,18 @@ final class PluginJars {
      *     ({@code hotswap<n>})
      */
     static byte[] hotswapNumbered(int n) throws IOException {
-        byte[] jar = hotswap("n" + n);
+        return renamed(hotswap("n" + n), "hotswap" + n, "hotswap" + n);
+    }
+
+    /**
+     * @param jar a hotswap jar
+     * @param pluginName the plugin name it claims instead of {@code hotswap}, in its descriptor (file and content) and
+     *        in its DS component's {@code kong.plugin.name}
+     * @param bundleSuffix replaces {@code hotswap} at the end of its symbolic name, or {@code null} to keep it (the
+     *        same bundle)
+     * @return the rewritten jar
+     */
+    private static byte[] renamed(byte[] jar, String pluginName, String bundleSuffix) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
              ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -86,15 +97,15 @@ final class PluginJars {
             while ((e = in.getNextEntry()) != null) {
                 String name = e.getName();
                 String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-                if (name.equals("META-INF/MANIFEST.MF")) {
+                if (name.equals("META-INF/MANIFEST.MF") && bundleSuffix != null) {
                     text = text.replace("Bundle-SymbolicName: io.kjps.kong-java-pluginserver-sample-hotswap",
-                            "Bundle-SymbolicName: io.kjps.kong-java-pluginserver-sample-hotswap" + n);
+                            "Bundle-SymbolicName: io.kjps.kong-java-pluginserver-sample-" + bundleSuffix);
                 } else if (name.endsWith("plugins/hotswap.json")) {
-                    name = name.replace("hotswap.json", "hotswap" + n + ".json");
-                    text = text.replace("\"Name\":\"hotswap\"", "\"Name\":\"hotswap" + n + "\"")
-                            .replace("\"name\":\"hotswap\"", "\"name\":\"hotswap" + n + "\"");
+                    name = name.replace("hotswap.json", pluginName + ".json");
+                    text = text.replace("\"Name\":\"hotswap\"", "\"Name\":\"" + pluginName + "\"")
+                            .replace("\"name\":\"hotswap\"", "\"name\":\"" + pluginName + "\"");
                 } else if (name.startsWith("OSGI-INF/")) {
-                    text = text.replace("value=\"hotswap\"", "value=\"hotswap" + n + "\"");
+                    text = text.replace("value=\"hotswap\"", "value=\"" + pluginName + "\"");
                 }
                 zip.putNextEntry(new ZipEntry(name));
                 zip.write(text.getBytes(StandardCharsets.ISO_8859_1));
@@ -123,27 +134,7 @@ final class PluginJars {
      * @return the hotswap jar serving under another plugin name
      */
     static byte[] hotswapClaiming(String tag, String pluginName) throws IOException {
-        byte[] jar = hotswap(tag);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
-             ZipOutputStream zip = new ZipOutputStream(out)) {
-            ZipEntry e;
-            while ((e = in.getNextEntry()) != null) {
-                String name = e.getName();
-                String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-                if (name.endsWith("plugins/hotswap.json")) {
-                    name = name.replace("hotswap.json", pluginName + ".json");
-                    text = text.replace("\"Name\":\"hotswap\"", "\"Name\":\"" + pluginName + "\"")
-                            .replace("\"name\":\"hotswap\"", "\"name\":\"" + pluginName + "\"");
-                } else if (name.startsWith("OSGI-INF/")) {
-                    text = text.replace("value=\"hotswap\"", "value=\"" + pluginName + "\"");
-                }
-                zip.putNextEntry(new ZipEntry(name));
-                zip.write(text.getBytes(StandardCharsets.ISO_8859_1));
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
+        return renamed(hotswap(tag), pluginName, null);
     }
 
     /**
