@@ -294,6 +294,21 @@ class BadInputIT {
     }
 
     @Test
+    void aMillionTinyValuesInOneMessageCloseTheConnection() throws Exception {
+        int before = occurrences("message of more than 1048576 values exceeds the limit");
+        // [0, 1, "plugin.GetStatus", [<array32 of 2^20 nils>]]: every container within its own limit, the message
+        // as a whole over its budget of values
+        byte[] nils = new byte[1 << 20];
+        Arrays.fill(nils, (byte) 0xc0);
+        try (RawClient c = RawClient.connect(server.socket())) {
+            c.send(concat(bytes(0x94, 0x00, 0x01), packed("plugin.GetStatus"),
+                    bytes(0x91, 0xdd, 0x00, 0x10, 0x00, 0x00), nils));
+            c.assertClosedByServer(CLOSE_WAIT);
+        }
+        awaitLog("message of more than 1048576 values exceeds the limit", before);
+    }
+
+    @Test
     void deeplyNestedArraysCloseTheConnection() throws Exception {
         int before = occurrences("nesting deeper than 64 levels");
         byte[] nested = new byte[100_000];

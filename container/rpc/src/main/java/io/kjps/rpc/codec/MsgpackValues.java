@@ -40,7 +40,7 @@ public final class MsgpackValues {
      */
     public static Object read(MessageUnpacker in, DecodeLimits limits) throws IOException, ProtocolException {
         try {
-            return read(in, limits, 0);
+            return read(in, limits, 0, new Budget(limits));
         } catch (MessageInsufficientBufferException eof) {
             EOFException e = new EOFException("end of stream in the middle of a value");
             e.initCause(eof);
@@ -48,8 +48,35 @@ public final class MsgpackValues {
         }
     }
 
-    private static Object read(MessageUnpacker in, DecodeLimits limits, int depth)
+    /** What is left of one message's allowance of values and payload bytes. */
+    private static final class Budget {
+        private final DecodeLimits limits;
+        private long values;
+        private long bytes;
+
+        Budget(DecodeLimits limits) {
+            this.limits = limits;
+        }
+
+        void value() throws ProtocolException {
+            if (++values > limits.maxMessageValues()) {
+                throw new ProtocolException("message of more than " + limits.maxMessageValues()
+                        + " values exceeds the limit", false, -1);
+            }
+        }
+
+        void payload(int n) throws ProtocolException {
+            bytes += n;
+            if (bytes > limits.maxMessageBytes()) {
+                throw new ProtocolException("message of more than " + limits.maxMessageBytes()
+                        + " payload bytes exceeds the limit", false, -1);
+            }
+        }
+    }
+
+    private static Object read(MessageUnpacker in, DecodeLimits limits, int depth, Budget budget)
             throws IOException, ProtocolException {
+        budget.value();
         MessageFormat format;
         ValueType type;
         try {
@@ -59,7 +86,7 @@ public final class MsgpackValues {
             throw new ProtocolException("not msgpack: " + e.getMessage(), false, -1);
         }
         try {
-            return read(in, limits, depth, format, type);
+            return read(in, limits, depth, format, type, budget);
         } catch (MessageSizeException e) {
             // a 32-bit length of 2^31 or more, which msgpack-core refuses before our limits see it
             throw tooLarge(type, e.getSize(), limits);
@@ -89,7 +116,7 @@ public final class MsgpackValues {
     }
 
     private static Object read(MessageUnpacker in, DecodeLimits limits, int depth, MessageFormat format,
-                               ValueType type) throws IOException, ProtocolException {
+                               ValueType type, Budget budget) throws IOException, ProtocolException {
         switch (type) {
             case NIL:
                 in.unpackNil();
@@ -107,11 +134,13 @@ public final class MsgpackValues {
             case STRING: {
                 int n = in.unpackRawStringHeader();
                 check(n, limits.maxStringBytes(), "str");
+                budget.payload(n);
                 return Strings.decode(in.readPayload(n));
             }
             case BINARY: {
                 int n = in.unpackBinaryHeader();
                 check(n, limits.maxBinaryBytes(), "bin");
+                budget.payload(n);
                 return in.readPayload(n);
             }
             case ARRAY: {
@@ -120,7 +149,7 @@ public final class MsgpackValues {
                 checkDepth(depth, limits);
                 List<Object> list = new ArrayList<>(Math.min(n, 256));
                 for (int i = 0; i < n; i++) {
-                    list.add(read(in, limits, depth + 1));
+                    list.add(read(in, limits, depth + 1, budget));
                 }
                 return list;
             }
@@ -130,14 +159,15 @@ public final class MsgpackValues {
                 checkDepth(depth, limits);
                 Map<Object, Object> map = new LinkedHashMap<>(Math.min(n, 256) * 2);
                 for (int i = 0; i < n; i++) {
-                    Object key = read(in, limits, depth + 1);
-                    map.put(key, read(in, limits, depth + 1));
+                    Object key = read(in, limits, depth + 1, budget);
+                    map.put(key, read(in, limits, depth + 1, budget));
                 }
                 return map;
             }
             case EXTENSION: {
                 int n = in.unpackExtensionTypeHeader().getLength();
                 check(n, limits.maxBinaryBytes(), "ext");
+                budget.payload(n);
                 in.readPayload(n);
                 return null;
             }

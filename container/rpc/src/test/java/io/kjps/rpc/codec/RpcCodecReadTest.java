@@ -389,6 +389,32 @@ class RpcCodecReadTest {
     }
 
     @Test
+    void oneMessageHasABudgetOfValuesAndPayloadBytesThatTheNextMessageGetsAfresh() throws Exception {
+        // generous per value; per message at most 12 values and 10 payload bytes
+        RpcCodec budget = new RpcCodec(new DecodeLimits(1 << 10, 1 << 10, 1 << 10, 8, 10, 12));
+        // [0, 1, "m", [[1, 2, 3, 4, 5, 6]]]: 6 values around the 6 numbers
+        String six = "94 00 01 a1 6d 91 96 01 02 03 04 05 06";
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), budget.readRequest(unpacker(hex(six))).param());
+        ProtocolException values = assertThrows(ProtocolException.class,
+                () -> budget.readRequest(unpacker(hex("94 00 01 a1 6d 91 97 01 02 03 04 05 06 07"))));
+        assertEquals("message of more than 12 values exceeds the limit", values.getMessage());
+        assertFalse(values.inSync(), "the rest of the message is not read: the connection closes");
+        // "m" and three 3-byte strings: 10 payload bytes; a fourth string makes 13
+        String three = "94 00 01 a1 6d 91 93 a3 616161 a3 626262 a3 636363";
+        assertEquals(List.of("aaa", "bbb", "ccc"), budget.readRequest(unpacker(hex(three))).param());
+        ProtocolException bytes = assertThrows(ProtocolException.class, () -> budget.readRequest(
+                unpacker(hex("94 00 01 a1 6d 91 94 a3 616161 a3 626262 a3 636363 a3 646464"))));
+        assertEquals("message of more than 10 payload bytes exceeds the limit", bytes.getMessage());
+        // each message of a stream gets the whole budget
+        MessageUnpacker stream = unpacker(hex(six + " " + three + " " + six));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1L, budget.readRequest(stream).msgid());
+        }
+        assertEquals(new DecodeLimits(1, 2, 3, 4, 64L << 20, 1 << 20), new DecodeLimits(1, 2, 3, 4),
+                "the per-value constructor keeps the default per-message limits");
+    }
+
+    @Test
     void nestingDeeperThanTheLimit() throws Exception {
         RpcCodec shallow = new RpcCodec(new DecodeLimits(1 << 10, 1 << 10, 1 << 10, 4));
         // request array (depth 0) > params (1) > param (2) > inner (3): four levels, allowed

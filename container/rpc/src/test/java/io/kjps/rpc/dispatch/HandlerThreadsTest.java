@@ -80,7 +80,7 @@ class HandlerThreadsTest {
         assertEquals(new DispatcherSettings(5_000, 30_000, 65_000, true), DispatcherSettings.DEFAULT);
         assertTrue(DispatcherSettings.DEFAULT.handlerTimeoutMillis() < 60_000, "under Kong's 60 s read timeout");
         assertTrue(DispatcherSettings.DEFAULT.abandonTimeoutMillis() > 60_000, "longer than Kong waits for us");
-        assertEquals(new DecodeLimits(32 << 20, 32 << 20, 1 << 20, 64), DecodeLimits.DEFAULT);
+        assertEquals(new DecodeLimits(32 << 20, 32 << 20, 1 << 20, 64, 64L << 20, 1 << 20), DecodeLimits.DEFAULT);
     }
 
     @Test
