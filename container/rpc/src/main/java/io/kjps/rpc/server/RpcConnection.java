@@ -20,7 +20,9 @@ import org.msgpack.core.MessageUnpacker;
  * request at a time and writes its response, until EOF.
  *
  * <p>Events are answered by their own threads ({@link Dispatcher#DEFERRED}): once a {@code HandleEvent} or a step is
- * handed over, this thread goes back to reading, so a call costs one thread hand-off. Kong sends the next request on a
+ * handed over, this thread goes back to reading, so a call costs one thread hand-off. Where phase methods run on
+ * virtual threads (Java 21+), this thread waits for the answer and writes it instead (see
+ * {@code ANSWERS_BY_CONNECTION_THREAD}). Kong sends the next request on a
  * connection only after the answer to the last one; should a client send more at once, the next request is only
  * served once the last answer was written, so answers keep the order of the requests.
  *
@@ -31,13 +33,13 @@ import org.msgpack.core.MessageUnpacker;
 public final class RpcConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(RpcConnection.class.getName());
     /**
-     * Writes the answers of events that run on virtual threads (Java 21+). junixsocket treats I/O from a virtual
-     * thread differently (non-blocking, with its own poller) and that breaks the blocking read that the connection's
-     * platform thread has in progress on the same socket (the benchmark saw "Broken pipe"), so such answers are
-     * written by a platform thread.
+     * Whether phase methods run on virtual threads here (Java 21+). junixsocket treats I/O from a virtual thread
+     * differently (non-blocking, with its own poller), and that broke the blocking read that the connection's platform
+     * thread has in progress on the same socket (the benchmark saw "Broken pipe"). So with virtual threads the
+     * connection thread waits for the event's answer and writes it itself, as before the one-hand-off change.
      */
-    private static final java.util.concurrent.ExecutorService PLATFORM_WRITERS =
-            io.kjps.rpc.dispatch.HandlerThreads.createPlatform("kjps-answer-writer-", 65_536);
+    private static final boolean ANSWERS_BY_CONNECTION_THREAD =
+            io.kjps.rpc.dispatch.HandlerThreads.virtualThreadsAvailable();
 
     private final InputStream in;
     private final OutputStream out;
@@ -104,7 +106,7 @@ public final class RpcConnection implements Runnable {
                 if (request == null) {
                     return;
                 }
-                ConnectionReply reply = new ConnectionReply(packer, request);
+                ConnectionReply reply = new ConnectionReply(packer, request.msgid(), request.method());
                 Object result = null;
                 String error = null;
                 try {
@@ -119,25 +121,45 @@ public final class RpcConnection implements Runnable {
                 }
                 if (result == Dispatcher.DEFERRED) {
                     pending = reply;
+                    if (ANSWERS_BY_CONNECTION_THREAD) {
+                        pending = null;
+                        awaitWritten(reply);
+                    }
                 } else if (!reply.write(result, error)) {
                     return;
                 }
             }
         } finally {
-            // at the end of the stream, the answer still owed is written before the connection closes
-            awaitWritten(pending);
+            // at the end of the stream, the answer still owed is written before the connection closes (unless this
+            // thread is being interrupted: the server is stopping)
+            if (!Thread.currentThread().isInterrupted()) {
+                awaitWritten(pending);
+            }
         }
     }
 
     /**
-     * Waits until a deferred answer was written: at once in practice, since Kong only sends after reading it. The
-     * watchdog answers within the handler timeout, so the wait is bounded by it (plus a margin).
+     * Waits until a deferred answer was written, and writes it here when a virtual thread left it: at once in
+     * practice on Java 17, since Kong only sends after reading the answer. The watchdog answers within the handler
+     * timeout, so the wait is bounded by it (plus a margin).
      */
-    private void awaitWritten(ConnectionReply pending) throws InterruptedException {
-        if (pending != null && !pending.awaitWritten(dispatcher.settings().handlerTimeoutMillis() + 5_000)) {
-            LOG.log(System.Logger.Level.ERROR, name + ": no answer to " + pending.request.method() + " within "
-                    + (dispatcher.settings().handlerTimeoutMillis() + 5_000) + " ms");
+    private void awaitWritten(ConnectionReply pending) throws InterruptedException, IOException {
+        if (pending == null) {
+            return;
         }
+        boolean written;
+        try {
+            written = pending.awaitWritten(dispatcher.settings().handlerTimeoutMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // kept for the finally of serve() and for run()
+            throw e;
+        }
+        if (!written) {
+            LOG.log(System.Logger.Level.ERROR, name + ": no answer to " + pending.method + " within "
+                    + (dispatcher.settings().handlerTimeoutMillis() + 5_000) + " ms");
+            return;
+        }
+        pending.writeLeftAnswer();
     }
 
     private boolean write(MessagePacker packer, long msgid, String error, Object result) throws IOException {
@@ -159,38 +181,49 @@ public final class RpcConnection implements Runnable {
     /** The answer to one request, written by whichever thread has it: this one, or the event's. */
     private final class ConnectionReply implements Reply {
         private final MessagePacker packer;
-        private final RpcRequest request;
+        // not the request itself: a connection keeps its last reply until Kong's next request on it, which on a
+        // connection idle in Kong's pool can be long, and the request's data (bodies, log entries) would be kept
+        // with it, promoted to the old generation and collected only by a full GC
+        private final long msgid;
+        private final String method;
         private final CountDownLatch written = new CountDownLatch(1);
+        /** {result, error} left by a virtual thread for the connection thread to write; published by the latch. */
+        private Object[] left;
 
-        ConnectionReply(MessagePacker packer, RpcRequest request) {
+        ConnectionReply(MessagePacker packer, long msgid, String method) {
             this.packer = packer;
-            this.request = request;
+            this.msgid = msgid;
+            this.method = method;
         }
 
         @Override
         public void send(Object result, String error) {
             if (io.kjps.rpc.dispatch.HandlerThreads.isVirtual(Thread.currentThread())) {
-                try {
-                    PLATFORM_WRITERS.execute(() -> sendHere(result, error));
-                    return;
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    LOG.log(System.Logger.Level.WARNING, name + ": no platform thread to answer on: " + e);
-                }
+                left = new Object[] {result, error}; // the connection thread writes it (see the class constant)
+                written.countDown();
+                return;
             }
-            sendHere(result, error);
-        }
-
-        private void sendHere(Object result, String error) {
             try {
                 write(result, error);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> name + ": cannot answer " + request.method() + ": " + e);
+                LOG.log(System.Logger.Level.DEBUG, () -> name + ": cannot answer " + method + ": " + e);
+            }
+        }
+
+        /** Writes the answer a virtual thread left, if any; called by the connection thread after the latch. */
+        void writeLeftAnswer() throws IOException {
+            Object[] a = left;
+            if (a != null) {
+                left = null;
+                if (!RpcConnection.this.write(packer, msgid, (String) a[1], a[0])) {
+                    throw new IOException("the answer to " + method + " cannot be encoded");
+                }
             }
         }
 
         boolean write(Object result, String error) throws IOException {
             try {
-                return RpcConnection.this.write(packer, request.msgid(), error, result);
+                return RpcConnection.this.write(packer, msgid, error, result);
             } finally {
                 written.countDown();
             }

@@ -176,7 +176,7 @@ class RpcConnectionTest {
     }
 
     @Test
-    void eventAnswersAreWrittenByTheEventsThreadNotTheConnectionThread() throws Exception {
+    void eventAnswersAreWrittenByTheEventsThreadOnPlatformThreads() throws Exception {
         List<String> writers = java.util.Collections.synchronizedList(new ArrayList<>());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         java.io.OutputStream out = new java.io.OutputStream() {
@@ -205,9 +205,9 @@ class RpcConnectionTest {
         assertEquals(5, answers.size());
         assertStep(answers.get(4), 5, 0, "ret");
         assertEquals("connection-under-test", writers.get(0), "StartInstance is answered on the connection thread");
-        // HandleEvent and every Step: answered by the phase method's thread (on Java 21+ a platform writer, because
-        // the phase method runs on a virtual thread), so the connection thread never waits for a phase method
-        String eventWriter = HandlerThreads.virtualThreadsAvailable() ? "kjps-answer-writer-" : "conn-test-";
+        // HandleEvent and every Step: answered by the phase method's thread, so the connection thread never waits
+        // for a phase method; on Java 21+ the phase method runs on a virtual thread and the connection thread writes
+        String eventWriter = HandlerThreads.virtualThreadsAvailable() ? "connection-under-test" : "conn-test-";
         assertTrue(writers.size() >= 5, writers.toString());
         for (String w : writers.subList(1, 5)) {
             assertTrue(w.startsWith(eventWriter), writers.toString());
