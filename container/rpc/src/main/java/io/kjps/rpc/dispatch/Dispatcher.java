@@ -5,16 +5,22 @@ import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.config.ConfigException;
 import io.kjps.rpc.plugin.Phase;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -41,7 +47,7 @@ public final class Dispatcher {
     private final LongAdder eventsStarted = new LongAdder();
     private final LongAdder eventsFailed = new LongAdder();
     private final long startMillis = System.currentTimeMillis();
-    private final java.util.concurrent.ScheduledFuture<?> watchdog;
+    private final ScheduledFuture<?> watchdog;
 
     /** What {@link #dispatch(RpcRequest, Reply)} returns when the answer goes through the {@link Reply} later. */
     public static final Object DEFERRED = new Object() {
@@ -52,8 +58,8 @@ public final class Dispatcher {
     };
 
     /** One daemon thread runs the watchdogs of every dispatcher. */
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOGS =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final ScheduledExecutorService WATCHDOGS =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kjps-event-watchdog");
                 t.setDaemon(true);
                 return t;
@@ -70,13 +76,13 @@ public final class Dispatcher {
         this.handlerThreads = handlerThreads;
         this.settings = settings;
         long period = Math.max(1, Math.min(100, settings.handlerTimeoutMillis() / 4));
-        java.lang.ref.WeakReference<Dispatcher> self = new java.lang.ref.WeakReference<>(this);
-        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> task =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        WeakReference<Dispatcher> self = new WeakReference<>(this);
+        AtomicReference<ScheduledFuture<?>> task =
+                new AtomicReference<>();
         task.set(WATCHDOGS.scheduleWithFixedDelay(() -> {
             Dispatcher d = self.get();
             if (d == null) {
-                java.util.concurrent.ScheduledFuture<?> f = task.get();
+                ScheduledFuture<?> f = task.get();
                 if (f != null) {
                     f.cancel(false); // the dispatcher was dropped without close()
                 }
@@ -165,7 +171,7 @@ public final class Dispatcher {
 
     /** A reply the calling thread waits for. */
     private static final class AwaitedReply implements Reply {
-        private final java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
         private Object result;
         private String error;
 

@@ -20,32 +20,6 @@ public final class HandlerThreads {
     private HandlerThreads() {
     }
 
-    private static final java.lang.invoke.MethodHandle IS_VIRTUAL = isVirtualHandle();
-
-    private static java.lang.invoke.MethodHandle isVirtualHandle() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
-                    MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // Java 17-20
-        }
-    }
-
-    /**
-     * @param thread a thread
-     * @return whether it is a virtual thread ({@code false} before Java 21)
-     */
-    public static boolean isVirtual(Thread thread) {
-        if (IS_VIRTUAL == null) {
-            return false;
-        }
-        try {
-            return (boolean) IS_VIRTUAL.invokeExact(thread);
-        } catch (Throwable t) {
-            return false;
-        }
-    }
-
     /** @return whether this JVM has virtual threads */
     public static boolean virtualThreadsAvailable() {
         return virtualFactory("probe-") != null;

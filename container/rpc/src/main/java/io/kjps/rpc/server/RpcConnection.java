@@ -4,6 +4,7 @@ import io.kjps.rpc.codec.ProtocolException;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.dispatch.Dispatcher;
+import io.kjps.rpc.dispatch.HandlerThreads;
 import io.kjps.rpc.dispatch.Reply;
 import io.kjps.rpc.dispatch.RpcError;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.msgpack.core.MessageUnpacker;
  *
  * <p>Events are answered by their own threads ({@link Dispatcher#DEFERRED}): once a {@code HandleEvent} or a step is
  * handed over, this thread goes back to reading, so a call costs one thread hand-off. Where phase methods run on
- * virtual threads (Java 21+), this thread waits for the answer and writes it instead (see
+ * virtual threads (Java 21+), this thread waits for every deferred answer and writes it instead (see
  * {@code ANSWERS_BY_CONNECTION_THREAD}). Kong sends the next request on a
  * connection only after the answer to the last one; should a client send more at once, the next request is only
  * served once the last answer was written, so answers keep the order of the requests.
@@ -38,8 +39,9 @@ public final class RpcConnection implements Runnable {
      * thread has in progress on the same socket (the benchmark saw "Broken pipe"). So with virtual threads the
      * connection thread waits for the event's answer and writes it itself, as before the one-hand-off change.
      */
-    private static final boolean ANSWERS_BY_CONNECTION_THREAD =
-            io.kjps.rpc.dispatch.HandlerThreads.virtualThreadsAvailable();
+    private static final boolean ANSWERS_BY_CONNECTION_THREAD = HandlerThreads.virtualThreadsAvailable();
+    /** How much longer than the handler timeout this thread waits for an answer the watchdog guarantees. */
+    private static final long ANSWER_WAIT_MARGIN_MILLIS = 5_000;
 
     private final InputStream in;
     private final OutputStream out;
@@ -147,16 +149,16 @@ public final class RpcConnection implements Runnable {
         if (pending == null) {
             return;
         }
+        long millis = dispatcher.settings().handlerTimeoutMillis() + ANSWER_WAIT_MARGIN_MILLIS;
         boolean written;
         try {
-            written = pending.awaitWritten(dispatcher.settings().handlerTimeoutMillis() + 5_000);
+            written = pending.awaitWritten(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // kept for the finally of serve() and for run()
             throw e;
         }
         if (!written) {
-            LOG.log(System.Logger.Level.ERROR, name + ": no answer to " + pending.method + " within "
-                    + (dispatcher.settings().handlerTimeoutMillis() + 5_000) + " ms");
+            LOG.log(System.Logger.Level.ERROR, name + ": no answer to " + pending.method + " within " + millis + " ms");
             return;
         }
         pending.writeLeftAnswer();
@@ -187,8 +189,10 @@ public final class RpcConnection implements Runnable {
         private final long msgid;
         private final String method;
         private final CountDownLatch written = new CountDownLatch(1);
-        /** {result, error} left by a virtual thread for the connection thread to write; published by the latch. */
-        private Object[] left;
+        // the answer left for the connection thread to write (ANSWERS_BY_CONNECTION_THREAD); published by the latch
+        private boolean left;
+        private Object leftResult;
+        private String leftError;
 
         ConnectionReply(MessagePacker packer, long msgid, String method) {
             this.packer = packer;
@@ -198,8 +202,10 @@ public final class RpcConnection implements Runnable {
 
         @Override
         public void send(Object result, String error) {
-            if (io.kjps.rpc.dispatch.HandlerThreads.isVirtual(Thread.currentThread())) {
-                left = new Object[] {result, error}; // the connection thread writes it (see the class constant)
+            if (ANSWERS_BY_CONNECTION_THREAD) {
+                leftResult = result;
+                leftError = error;
+                left = true;
                 written.countDown();
                 return;
             }
@@ -210,12 +216,13 @@ public final class RpcConnection implements Runnable {
             }
         }
 
-        /** Writes the answer a virtual thread left, if any; called by the connection thread after the latch. */
+        /** Writes the answer left for the connection thread, if any; called by it after the latch. */
         void writeLeftAnswer() throws IOException {
-            Object[] a = left;
-            if (a != null) {
-                left = null;
-                if (!RpcConnection.this.write(packer, msgid, (String) a[1], a[0])) {
+            if (left) {
+                left = false;
+                Object result = leftResult;
+                leftResult = null;
+                if (!RpcConnection.this.write(packer, msgid, leftError, result)) {
                     throw new IOException("the answer to " + method + " cannot be encoded");
                 }
             }
