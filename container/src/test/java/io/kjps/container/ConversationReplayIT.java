@@ -4,46 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kjps.emulator.ConversationReplay;
+import io.kjps.recordings.Recordings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays Kong's side of every recorded conversation ({@code ../shared/kong-protocol/conversations}, Kong 3.9.3's
+ * Replays Kong's side of every recorded conversation ({@link Recordings}, Kong 3.9.3's
  * real client against the JavaScript reference server) against a fresh server process running the Java samples,
  * and compares the answers as Kong reads them. The samples reproduce the recorded JS plugins exactly, so no
  * normaliser is needed.
  */
 class ConversationReplayIT {
 
-    static Path conversations() {
-        String configured = System.getProperty("kjps.conversations.dir");
-        if (configured != null) {
-            return Paths.get(configured);
-        }
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("../shared/kong-protocol/conversations").normalize();
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("../shared/kong-protocol/conversations not found above " + Paths.get("").toAbsolutePath());
+    static List<String> recordings() {
+        return Recordings.NAMES;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello-alice", "hello-noname", "block", "pdkcheck", "pdkcheck-post", "pdkcheck-error",
-        "concurrency", "config-change-reload", "config-change-close", "restart"})
+    @MethodSource("recordings")
     void replay(String name) throws Exception {
         Path prefix = ServerProcess.newPrefix();
         // pdkcheck-error abandons an event (Kong raised in Lua): let it go quickly so the stop below is prompt
         String opts = "-Dkjps.abandon.timeout.ms=2000";
         AtomicReference<ServerProcess> server = new AtomicReference<>(ServerProcess.start(prefix, opts, pluginOf(name)));
         try {
-            ConversationReplay replay = ConversationReplay.load(conversations().resolve(name + ".jsonl"))
+            ConversationReplay replay = ConversationReplay.load(Recordings.conversation(name))
                     .onAction(note -> {
                         if (note.contains("SIGTERM") || note.contains("kill")) {
                             assertEquals(0, server.get().stop(), "exit status after SIGTERM");

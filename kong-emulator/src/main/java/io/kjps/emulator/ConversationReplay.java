@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Replays Kong's side of a recorded conversation ({@code ../shared/kong-protocol/conversations/*.jsonl}) against a
+ * Replays Kong's side of a recorded conversation ({@code kong-recordings/conversations/*.jsonl}) against a
  * running plugin server and compares its answers with the recorded ones the way Kong looks at them (conversations
  * README, "Replaying"):
  * <ul>

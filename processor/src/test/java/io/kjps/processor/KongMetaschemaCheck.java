@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *
  * <p>Facts from Kong's {@code kong/db/schema/metaschema.lua} ({@code MetaSubSchema}, {@code required_attributes},
  * {@code attribute_types}, {@code field_schema} and {@code validators}) and {@code kong/db/schema/init.lua}
- * ({@code valid_types}); for the plugin object, ../shared/kong-protocol/SPEC.md §2.3 and §2.5:
+ * ({@code valid_types}); for the plugin object, docs/protocol.md §2.3 and §2.5:
  * <ul>
  *   <li>a schema is {@code {"name": string, "fields": [...]}}; each entry of a {@code fields} array is an object
  *       with exactly one key, the field name, whose value is the field definition;</li>

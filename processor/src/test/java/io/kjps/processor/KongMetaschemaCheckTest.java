@@ -23,7 +23,7 @@ class KongMetaschemaCheckTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        // the schemas of ../shared/kong-protocol/conversations/dumps/*.json
+        // the schemas of the recordings' dumps (kong-recordings/conversations/dumps/*.json)
         "{\"name\":\"hello\",\"fields\":[{\"config\":{\"type\":\"record\",\"fields\":[{\"greeting\":"
             + "{\"type\":\"string\",\"default\":\"hi\"}}]}}]}",
         "{\"name\":\"pdkcheck\",\"fields\":[{\"config\":{\"type\":\"record\",\"fields\":[{\"tag\":{\"type\":\"string\","

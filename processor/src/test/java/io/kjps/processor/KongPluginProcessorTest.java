@@ -4,11 +4,15 @@ import static io.kjps.processor.TestCompiler.compile;
 import static io.kjps.processor.TestCompiler.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kjps.processor.TestCompiler.Result;
 import io.kjps.processor.TestCompiler.Source;
+import io.kjps.recordings.Recordings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -177,10 +181,18 @@ class KongPluginProcessorTest {
             + "\"fields\":[{\"greeting\":{\"type\":\"string\",\"default\":\"hi\"}}]}}]}},"
             + "\"Handler\":\"test.Hello\",\"ConfigType\":\"test.Hello$Config\"}";
 
-    /** The plugin object of ../shared/kong-protocol/conversations/dumps/hello.json (Kong 3.9.3 with the JS server). */
-    static final String HELLO_DUMP = "{\"Name\":\"hello\",\"Version\":\"0.1.0\",\"Phases\":[\"access\"],"
-            + "\"Priority\":1000,\"Schema\":{\"name\":\"hello\",\"fields\":[{\"config\":{\"type\":\"record\","
-            + "\"fields\":[{\"greeting\":{\"type\":\"string\",\"default\":\"hi\"}}]}}]}}";
+    /**
+     * @param plugin a plugin of the recordings
+     * @return its plugin object in the recorded dump of Kong's JavaScript server ({@code dumps/<plugin>.json})
+     */
+    static JsonObject recordedDump(String plugin) {
+        try {
+            return JsonParser.parseString(Files.readString(Recordings.file("dumps/" + plugin + ".json")))
+                    .getAsJsonArray().get(0).getAsJsonObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Test
     void helloPluginWithOneDefaultedStringAndTheAccessPhase() {
@@ -189,8 +201,7 @@ class KongPluginProcessorTest {
         String json = r.plugin("hello");
         assertEquals(HELLO_JSON, json);
         // the Kong object is what the reference server dumps (key order aside)
-        assertEquals(JsonParser.parseString(HELLO_DUMP),
-                JsonParser.parseString(json).getAsJsonObject().get("Kong"));
+        assertEquals(recordedDump("hello"), JsonParser.parseString(json).getAsJsonObject().get("Kong"));
     }
 
     @Test
@@ -212,7 +223,6 @@ class KongPluginProcessorTest {
         assertEquals(HELLO_JSON, r.plugin("hello"));
     }
 
-    /** The plugin object of ../shared/kong-protocol/conversations/dumps/pdkcheck.json, less Phases. */
     static final String PDKCHECK_SCHEMA = "{\"name\":\"pdkcheck\",\"fields\":[{\"config\":{\"type\":\"record\","
             + "\"fields\":[{\"tag\":{\"type\":\"string\",\"default\":\"dflt\"}},{\"list\":{\"type\":\"array\","
             + "\"elements\":{\"type\":\"string\"},\"default\":[]}},{\"nested\":{\"type\":\"record\",\"fields\":"
@@ -224,6 +234,8 @@ class KongPluginProcessorTest {
         assertEquals("{\"Kong\":{\"Name\":\"pdkcheck\",\"Version\":\"0.1.0\",\"Priority\":500,"
                 + "\"Phases\":[\"access\",\"response\",\"log\"],\"Schema\":" + PDKCHECK_SCHEMA + "},"
                 + "\"Handler\":\"test.PdkCheck\",\"ConfigType\":\"test.PdkCheck$Config\"}", json);
+        // the schema is the one the JS server dumps; the phases are in Kong's order where the JS dump has its own
+        assertEquals(recordedDump("pdkcheck").get("Schema"), JsonParser.parseString(PDKCHECK_SCHEMA));
     }
 
     @Test
@@ -258,7 +270,7 @@ class KongPluginProcessorTest {
                 }
                 """);
         Result r = compile(voidConfig, raw).assertClean();
-        // ../shared/kong-protocol/conversations/dumps/block.json
+        assertEquals(recordedDump("block"), JsonParser.parseString(r.plugin("block")).getAsJsonObject().get("Kong"));
         assertEquals("{\"Kong\":{\"Name\":\"block\",\"Version\":\"0.1.0\",\"Priority\":2000,"
                 + "\"Phases\":[\"access\"],\"Schema\":{\"name\":\"block\",\"fields\":[{\"config\":{\"type\":\"record\","
                 + "\"fields\":[]}}]}},\"Handler\":\"test.Block\",\"ConfigType\":null}", r.plugin("block"));

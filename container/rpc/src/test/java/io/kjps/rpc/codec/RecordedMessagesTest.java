@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import io.kjps.rpc.testutil.Bytes;
-import io.kjps.rpc.testutil.Recordings;
-import io.kjps.rpc.testutil.Recordings.Line;
+import io.kjps.rpc.testutil.RecordedLines;
+import io.kjps.rpc.testutil.RecordedLines.Line;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,14 +28,14 @@ import org.msgpack.core.MessageUnpacker;
 class RecordedMessagesTest {
 
     static Stream<String> files() {
-        return Recordings.files().stream();
+        return RecordedLines.files().stream();
     }
 
     @ParameterizedTest
     @MethodSource("files")
     void kongRequestsDecodeToTheRecordedMessage(String file) throws Exception {
-        List<Line> lines = Recordings.load(file);
-        Recordings.assertHasTraffic(lines, file);
+        List<Line> lines = RecordedLines.load(file);
+        RecordedLines.assertHasTraffic(lines, file);
         RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
         int n = 0;
         for (Line line : lines) {
@@ -52,7 +52,7 @@ class RecordedMessagesTest {
     @ParameterizedTest
     @MethodSource("files")
     void eachConnectionsKongBytesDecodeFromOneStreamOneBytePerRead(String file) throws Exception {
-        List<Line> lines = Recordings.load(file);
+        List<Line> lines = RecordedLines.load(file);
         RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
         for (int conn : lines.stream().filter(Line::fromKong).map(Line::conn).distinct().toList()) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -69,14 +69,14 @@ class RecordedMessagesTest {
     @ParameterizedTest
     @MethodSource("files")
     void serverMessagesDecodeAndReencodeByteForByte(String file) throws Exception {
-        for (Line line : Recordings.load(file)) {
+        for (Line line : RecordedLines.load(file)) {
             if (!line.fromServer()) {
                 continue;
             }
             MessageUnpacker u = unpacker(line.bytes());
             Object value = MsgpackValues.read(u, DecodeLimits.DEFAULT);
             assertFalse(u.hasNext(), file + " seq " + line.seq() + ": one value per line");
-            Recordings.assertSameValue(line.msg(), value, file + " seq " + line.seq());
+            RecordedLines.assertSameValue(line.msg(), value, file + " seq " + line.seq());
             assertEquals(toHex(line.bytes()), toHex(packed(p -> MsgpackValues.write(p, value))),
                     file + " seq " + line.seq() + ": our packer writes what the JS server wrote");
         }
@@ -90,6 +90,6 @@ class RecordedMessagesTest {
         assertEquals(msg.get(2).getAsString(), r.method(), where);
         JsonArray params = msg.get(3).getAsJsonArray();
         assertEquals(1, params.size(), where + ": Kong always sends one param");
-        Recordings.assertSameValue(params.get(0), r.param(), where);
+        RecordedLines.assertSameValue(params.get(0), r.param(), where);
     }
 }

@@ -24,8 +24,8 @@ import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
 import io.kjps.rpc.testutil.Pipe;
-import io.kjps.rpc.testutil.Recordings;
-import io.kjps.rpc.testutil.Recordings.Line;
+import io.kjps.rpc.testutil.RecordedLines;
+import io.kjps.rpc.testutil.RecordedLines.Line;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -126,7 +126,7 @@ class RecordingReplayTest {
     @ValueSource(strings = {"hello-alice.jsonl", "hello-noname.jsonl", "block.jsonl", "restart.jsonl",
         "concurrency.jsonl", "config-change-reload.jsonl", "config-change-close.jsonl"})
     void replay(String file) throws Exception {
-        List<Line> lines = Recordings.load(file);
+        List<Line> lines = RecordedLines.load(file);
         Map<Integer, Deque<Line>> expected = new HashMap<>();
         for (Line l : lines) {
             if (l.fromServer()) {
@@ -201,6 +201,6 @@ class RecordingReplayTest {
             return;
         }
         assertEquals(refResult.get("EventId").getAsLong(), result.get("EventId"), where + ": EventId");
-        Recordings.assertSameValue(refResult.get("Data"), result.get("Data"), where + ": Data");
+        RecordedLines.assertSameValue(refResult.get("Data"), result.get("Data"), where + ": Data");
     }
 }

@@ -7,7 +7,7 @@ import io.kjps.plugin.config.Default;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * The {@code hello} plugin of the recorded conversations ({@code ../shared/kong-protocol/conversations}), call for
+ * The {@code hello} plugin of the recorded conversations ({@code kong-recordings/conversations}), call for
  * call, so the recordings replay against it: reads {@code x-name}, answers with {@code x-hello} and the configured
  * greeting. A missing header is rendered as {@code undefined}, as the recorded JavaScript plugin does.
  */

@@ -11,30 +11,25 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.kjps.recordings.Recordings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The golden conversations in {@code shared/kong-protocol/conversations}, found by walking up from the working
- * directory (the contract material sits next to the repository), and a semantic comparison of decoded values with
- * their recorded {@code msg} JSON form.
+ * The golden conversations of the kong-recordings module ({@link Recordings}) parsed into lines,
+ * and a semantic comparison of decoded values with their recorded {@code msg} JSON form.
  */
-public final class Recordings {
-    private static final String RELATIVE = "shared/kong-protocol/conversations";
-
-    private Recordings() {
+public final class RecordedLines {
+    private RecordedLines() {
     }
 
     /** One line of a {@code .jsonl} file. */
@@ -50,37 +45,16 @@ public final class Recordings {
         }
     }
 
-    /** @return the conversations directory, if the contract material is present */
-    public static Optional<Path> directory() {
-        for (Path d = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve(RELATIVE);
-            if (Files.isDirectory(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** @return the conversations directory; fails the test when the contract material is not next to the checkout */
-    public static Path requireDirectory() {
-        return directory().orElseThrow(() -> new AssertionError("contract material " + RELATIVE
-                + " not found above " + System.getProperty("user.dir")));
-    }
-
     /** @return every {@code .jsonl} file name, sorted */
     public static List<String> files() {
-        try (var s = Files.list(requireDirectory())) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Recordings.present().stream().map(n -> n + ".jsonl").toList();
     }
 
     /** @return the lines of one recording */
     public static List<Line> load(String file) {
         List<String> text;
         try {
-            text = Files.readAllLines(requireDirectory().resolve(file), StandardCharsets.UTF_8);
+            text = Files.readAllLines(Recordings.directory().resolve(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
