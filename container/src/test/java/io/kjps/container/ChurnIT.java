@@ -211,7 +211,7 @@ class ChurnIT {
         for (int i = 0; i < 50; i++) {
             EventOutcome out = kong.handleEvent(id, "access", FakeRequest.builder().header("x-block", "1").build());
             assertEquals(EventOutcome.Ending.EXIT, out.ending());
-            // Kong never answers exit (SPEC §4.12): the event must already be gone, with no wait
+            // Kong never answers exit (protocol.md §4.12): the event must already be gone, with no wait
             assertEquals(0L, statusOf("Events"), "the event parked after exit is freed at once");
         }
     }
@@ -243,7 +243,7 @@ class ChurnIT {
         int n = 200;
         try (RawClient c = RawClient.connect(server.socket())) {
             for (int i = 0; i < n; i++) {
-                // HandleEvent answers with the first PDK call; Kong never sends the Step (a Lua error, SPEC §8.9)
+                // HandleEvent answers with the first PDK call; Kong never sends the Step (a Lua error, protocol.md §8.9)
                 Value r = c.call(100 + i, "plugin.HandleEvent", Map.of("InstanceId", id, "EventName", "access"));
                 assertNull(RawClient.error(r), r.toString());
             }

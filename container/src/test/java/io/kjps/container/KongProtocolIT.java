@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The distribution as Kong sees it: a separate process on a real unix socket, driven by the Kong emulator the way
- * Kong's plugin-server client drives it (SPEC §4.2–§4.12).
+ * Kong's plugin-server client drives it (protocol.md §4.2–§4.12).
  */
 class KongProtocolIT {
     private static final String KONG_CONFIG = "{\"message\":\"Kong!\",\"__key__\":\"plugins:java-hello:::::ws\","
@@ -42,7 +42,7 @@ class KongProtocolIT {
     static void stop() throws Exception {
         if (server != null) {
             assertEquals(0, server.stop(), "exit status after SIGTERM");
-            assertTrue(Files.exists(server.socket()), "the socket file is never removed at exit (SPEC §3.6)");
+            assertTrue(Files.exists(server.socket()), "the socket file is never removed at exit (protocol.md §3.6)");
             server.close();
         }
     }
@@ -192,7 +192,7 @@ class KongProtocolIT {
 
     @Test
     void readinessProbeConnectAndCloseIsAcceptedQuietly() throws Exception {
-        // Kong 3.1-3.4 probe the socket by connecting and closing without sending anything (SPEC §3.4)
+        // Kong 3.1-3.4 probe the socket by connecting and closing without sending anything (protocol.md §3.4)
         for (int i = 0; i < 20; i++) {
             try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
                     java.net.UnixDomainSocketAddress.of(server.socket()))) {

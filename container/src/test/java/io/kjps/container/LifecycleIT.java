@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server's life under Kong (SPEC §3): SIGTERM stops the socket bundle before any plugin bundle and lets the
+ * The server's life under Kong (protocol.md §3): SIGTERM stops the socket bundle before any plugin bundle and lets the
  * events in flight finish; a second server on a live socket refuses; start-up time with 10 plugin bundles.
  */
 class LifecycleIT {

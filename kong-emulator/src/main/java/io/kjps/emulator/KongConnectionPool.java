@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * One Nginx worker's keepalive pool for one plugin-server socket (OpenResty pool key {@code unix:<path>}, SPEC
+ * One Nginx worker's keepalive pool for one plugin-server socket (OpenResty pool key {@code unix:<path>}, protocol.md
  * §4.2). Every RPC call takes an idle connection (or opens a new one), makes one request/response on it and puts it
  * back. A returned connection joins the idle set; when the idle set already holds {@code maxIdle} connections the
  * longest-idle one is closed (OpenResty evicts the oldest cached connection). An idle connection that the server
@@ -29,7 +29,7 @@ public final class KongConnectionPool implements AutoCloseable {
         /**
          * Spread calls: open new connections until {@code maxIdle} exist, then take the longest-idle one. Sequential
          * calls cycle over {@code maxIdle} distinct connections, so the steps of one event land on different
-         * connections (Kong allows that, SPEC §4.2).
+         * connections (Kong allows that, protocol.md §4.2).
          */
         ROUND_ROBIN,
         /** A uniformly random idle connection, or a new one (one more choice while fewer than {@code maxIdle} exist). */

@@ -12,7 +12,7 @@ import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 
 /**
- * Packs Java values the way Kong's lua-MessagePack does (SPEC §4.13: {@code string_compat}, {@code unsigned},
+ * Packs Java values the way Kong's lua-MessagePack does (protocol.md §4.13: {@code string_compat}, {@code unsigned},
  * {@code double}, {@code without_hole}), byte for byte:
  * <ul>
  *   <li>{@code null} → nil. A {@code null} map value keeps its key (that is cjson.null; leave the key out to model a

@@ -3,7 +3,7 @@ package io.kjps.emulator;
 import java.util.Objects;
 
 /**
- * Kong's cached instance of one plugin entity in one worker ({@code running_instances}, SPEC §4.9–§4.10, Kong 3.7+
+ * Kong's cached instance of one plugin entity in one worker ({@code running_instances}, protocol.md §4.9–§4.10, Kong 3.7+
  * behaviour): the plugin name, its current config JSON and the instance id started for that config.
  * <ul>
  *   <li>The first event starts the instance ({@code plugin.StartInstance}); concurrent first events wait for it.</li>

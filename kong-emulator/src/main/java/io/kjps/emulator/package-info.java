@@ -1,6 +1,6 @@
 /**
  * Kong's side of the MsgPack:1 plugin-server protocol, for tests and benchmarks that drive a plugin server the way
- * Kong Gateway 3.x does (SPEC §4, recorded conversations in {@code kong-recordings/conversations}).
+ * Kong Gateway 3.x does (protocol.md §4, recorded conversations in {@code kong-recordings/conversations}).
  *
  * <ul>
  *   <li>{@link io.kjps.emulator.KongPacker} / {@link io.kjps.emulator.MsgDecoder}: Kong's packing rules, and a

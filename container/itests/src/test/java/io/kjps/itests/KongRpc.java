@@ -25,7 +25,7 @@ import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.Value;
 
 /**
- * One connection as Kong opens it (SPEC §4.1, §4.2): a JDK unix socket client speaking raw MsgPack:1, one request
+ * One connection as Kong opens it (protocol.md §4.1, §4.2): a JDK unix socket client speaking raw MsgPack:1, one request
  * at a time. It expects the server's {@code [2, "serverPid", pid]} notification first.
  *
  * <p>msgpack-core comes from the distribution's own msgpack-core bundle: the test probe imports

@@ -28,7 +28,7 @@ import org.osgi.framework.ServiceReference;
 /**
  * The socket bundle serves Kong's MsgPack:1 protocol on the socket named by {@code kjps.socket}: it announces
  * readiness with a service, restricts the socket file, and answers a raw conversation the way Kong expects
- * (SPEC §4.1–§4.4).
+ * (protocol.md §4.1–§4.4).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * The per-process Felix cache directory {@code <cache-dir>/kong-java-pluginserver-<pid>}.
  *
- * <p>One directory per process because two servers run side by side during {@code kong reload} (SPEC §3.5), each
+ * <p>One directory per process because two servers run side by side during {@code kong reload} (protocol.md §3.5), each
  * with its own framework. The directory is deleted when the server exits; at start, directories left behind by
  * servers that died without cleaning up (SIGKILL, which is how Kong 2.x ends them) are deleted too: only those whose
  * pid is no longer alive, never a live server's.

@@ -54,7 +54,7 @@ public final class FrameworkProperties {
         p.put("felix.fileinstall.log.level", options.verbose() ? "4" : "2");
         p.put("felix.fileinstall.log.default", "jul");
 
-        // no console: Kong's stdin is a pipe it never writes to (SPEC §3.1)
+        // no console: Kong's stdin is a pipe it never writes to (protocol.md §3.1)
         p.put("gosh.args", "--nointeractive");
 
         p.put(SOCKET, options.socket().toString());

@@ -12,18 +12,18 @@ import java.util.stream.Collectors;
 /**
  * {@code -kong-conf}: prints the kong.conf lines that make Kong use the deployed plugins through this server.
  *
- * <p>Which layout works depends on the Kong version (SPEC "Corrections" 6):
+ * <p>Which layout works depends on the Kong version (protocol.md "Corrections" 6):
  * <ul>
  *   <li>Kong 3.9+ registers only the first plugin of a query, so it needs one {@code pluginserver_names} entry per
  *       plugin. All entries share one socket; each queries its own plugin with {@code -dump-plugin NAME}; only the
  *       first has a {@code start_cmd}, so one JVM serves them all. These lines are printed active.</li>
  *   <li>Kong 2.x to 3.8 register every plugin of one query, so a single entry {@code kong-java-pluginserver} whose
  *       query is {@code -dump} serves all plugins. Kong 3.1 to 3.4 never run the plugins of an entry without
- *       {@code start_cmd} (SPEC §3.4), so they must use this single-entry layout. These lines follow, commented
+ *       {@code start_cmd} (protocol.md §3.4), so they must use this single-entry layout. These lines follow, commented
  *       out (each starts with {@code "# "}). Their start command adds {@code -exit-with-parent}: Kong 2.x never
- *       signals its servers (SPEC §3.5).</li>
+ *       signals its servers (protocol.md §3.5).</li>
  * </ul>
- * Property names: the entry name lower-cased with {@code -} replaced by {@code _} (SPEC §1.1). Paths in commands
+ * Property names: the entry name lower-cased with {@code -} replaced by {@code _} (protocol.md §1.1). Paths in commands
  * are single-quoted for {@code /bin/sh} only when they contain characters a shell would interpret.
  */
 public final class KongConf {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * {@code -exit-with-parent}: notices that the parent process is gone.
  *
  * <p>Kong 2.x never signals its plugin servers; the old server of a reload only dies when the ngx.pipe object is
- * garbage collected (SPEC §3.5). Like Kong's go-pluginserver and Python server, the launcher watches its parent
+ * garbage collected (protocol.md §3.5). Like Kong's go-pluginserver and Python server, the launcher watches its parent
  * instead: checked every interval, the parent counts as gone when the process it had at start is no longer alive,
  * or when the process has been re-parented (to init or a subreaper).
  */

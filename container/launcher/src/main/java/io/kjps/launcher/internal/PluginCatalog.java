@@ -37,7 +37,7 @@ import java.util.zip.ZipFile;
  * {@code {"Kong":{"Name":..,"Version":..,"Priority":..,"Phases":[..],"Schema":{..}},"Handler":..,"ConfigType":..}}.
  * It is used when {@code Kong.Name} is a plugin name ({@code [A-Za-z0-9_-]+}) equal to the entry's file name,
  * {@code Version} a non-empty string, {@code Priority} a 32-bit integer, {@code Phases} an array of the six phase
- * names of SPEC §2.5, {@code Schema} an object and {@code Handler} a string. These are the fields Kong refuses to
+ * names of protocol.md §2.5, {@code Schema} an object and {@code Handler} a string. These are the fields Kong refuses to
  * start without, checked the way the socket bundle checks them ({@code io.kjps.rpc.plugin.PluginDescriptor}), so the
  * dump never lists a plugin the server would refuse to serve.
  *
@@ -52,7 +52,7 @@ public final class PluginCatalog {
     public static final String DESCRIPTOR_FOLDER = "META-INF/kong-java-pluginserver/plugins/";
 
     private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    /** The phases Kong can call an external plugin in (SPEC §2.5). */
+    /** The phases Kong can call an external plugin in (protocol.md §2.5). */
     private static final Set<String> PHASES = Set.of("certificate", "rewrite", "access", "response", "preread", "log");
 
     private PluginCatalog() {

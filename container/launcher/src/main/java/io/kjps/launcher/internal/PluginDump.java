@@ -11,14 +11,14 @@ import java.util.stream.Collectors;
 /**
  * {@code -dump} and {@code -dump-plugin NAME}: Kong's {@code query_cmd}.
  *
- * <p>Kong reads only stdout and decodes all of it as one JSON value (SPEC §2.1), so stdout gets exactly one compact
+ * <p>Kong reads only stdout and decodes all of it as one JSON value (protocol.md §2.1), so stdout gets exactly one compact
  * line {@code {"Protocol":"MsgPack:1","Plugins":[...]}} or nothing at all; every warning goes to stderr. The plugin
- * objects are the descriptors' {@code Kong} objects, unchanged, sorted by name (SPEC §2.2/§2.3). Nothing here starts
+ * objects are the descriptors' {@code Kong} objects, unchanged, sorted by name (protocol.md §2.2/§2.3). Nothing here starts
  * OSGi or loads plugin classes: Kong runs this at every start, once per plugin entry.
  */
 public final class PluginDump {
 
-    /** The only protocol this server speaks (SPEC §2.6). */
+    /** The only protocol this server speaks (protocol.md §2.6). */
     public static final String PROTOCOL = "MsgPack:1";
 
     private PluginDump() {

@@ -33,7 +33,7 @@ import org.osgi.framework.launch.Framework;
  *       directory. Idempotent; the main thread calls it on every exit path, and the JVM shutdown hook calls it for
  *       exits nobody planned ({@code System.exit} from a bundle, SIGHUP).</li>
  * </ul>
- * The socket file is never removed: during {@code kong reload} the new server may already own it (SPEC §3.6).
+ * The socket file is never removed: during {@code kong reload} the new server may already own it (protocol.md §3.6).
  */
 public final class Shutdown {
 

@@ -8,7 +8,7 @@ import sun.misc.Signal;
 /**
  * SIGTERM and SIGINT handling through {@code sun.misc.Signal} (module {@code jdk.unsupported}).
  *
- * <p>Kong 3.x stops its servers with SIGTERM (SPEC §3.5). The JVM's default reaction runs the shutdown hooks and
+ * <p>Kong 3.x stops its servers with SIGTERM (protocol.md §3.5). The JVM's default reaction runs the shutdown hooks and
  * exits with status 143; handling the signal ourselves lets the launcher stop the framework in order and exit
  * with 0.
  */

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * Sends all {@code java.util.logging} output (the launcher's, Felix's through {@link FelixJulLogger}, FileInstall's
  * with {@code felix.fileinstall.log.default=jul}, and every bundle that logs with JUL or {@code System.Logger}) to
  * stderr, one line per record in the {@link OneLineFormatter} format. Kong merges the server's stdout and stderr
- * into its error log at info level (SPEC §3.2).
+ * into its error log at info level (protocol.md §3.2).
  */
 public final class StderrLogging {
 

@@ -7,7 +7,7 @@ import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 
 /**
- * Reads Kong's msgpack-rpc requests and writes the server's responses and notifications (SPEC §4.1).
+ * Reads Kong's msgpack-rpc requests and writes the server's responses and notifications (protocol.md §4.1).
  */
 public final class RpcCodec {
     private static final int REQUEST = 0;

@@ -1,7 +1,7 @@
 package io.kjps.rpc.dispatch;
 
 /**
- * A plugin instance Kong started: one plugin entity's config in one Kong worker (SPEC §4.10). The config is kept
+ * A plugin instance Kong started: one plugin entity's config in one Kong worker (protocol.md §4.10). The config is kept
  * as Kong sent it and decoded per plugin revision, so an instance survives a bundle update with Kong's id; the
  * decoded config of a retired revision is released at once, so an idle instance never pins an old class loader.
  */

@@ -11,7 +11,7 @@ public final class RpcError extends Exception {
 
     /**
      * The error for an unknown instance id. Kong 2.3/2.4 match "No plugin instance" case-sensitively, later ones
-     * case-insensitively; it makes Kong start the instance again and retry (SPEC §4.9).
+     * case-insensitively; it makes Kong start the instance again and retry (protocol.md §4.9).
      *
      * @param id the instance id Kong sent
      * @return the error

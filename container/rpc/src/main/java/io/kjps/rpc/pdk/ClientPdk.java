@@ -75,7 +75,7 @@ final class ClientPdk implements Client {
             throw new IllegalArgumentException(m + ": a consumer or a credential is required");
         }
         if (consumer == null) {
-            // [nil, credential]: Lua's unpack would drop the credential too (SPEC §4.6)
+            // [nil, credential]: Lua's unpack would drop the credential too (protocol.md §4.6)
             throw new IllegalArgumentException(m + ": a credential without a consumer cannot be sent through the "
                     + "plugin server (a nil first argument truncates Kong's argument list)");
         }

@@ -85,7 +85,7 @@ public final class PdkResults {
     }
 
     /**
-     * Kong's multi-maps (SPEC §4.7 fix_mmap): every value a list; a flag {@code true} is an empty list; a flag
+     * Kong's multi-maps (protocol.md §4.7 fix_mmap): every value a list; a flag {@code true} is an empty list; a flag
      * inside a list is {@code "true"}; an empty Lua table (an empty array) is an empty map.
      *
      * @param method the PDK method, for messages

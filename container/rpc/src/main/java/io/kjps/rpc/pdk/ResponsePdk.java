@@ -80,7 +80,7 @@ final class ResponsePdk implements Response {
         if (headers == null) {
             exit(status, body);
         } else {
-            // no nil in the middle of Args: Lua's unpack would drop the headers (SPEC §4.6, §4.12)
+            // no nil in the middle of Args: Lua's unpack would drop the headers (protocol.md §4.6, §4.12)
             k.callTerminal("kong.response.exit", status, body == null ? "" : body, headers);
         }
     }
@@ -93,7 +93,7 @@ final class ResponsePdk implements Response {
     @Override
     public void error(int status, String message, Map<String, ?> headers) {
         if (headers != null) {
-            // no nil in the middle of Args (SPEC §4.6): Lua's unpack could drop the headers, so a missing message
+            // no nil in the middle of Args (protocol.md §4.6): Lua's unpack could drop the headers, so a missing message
             // is replaced by the text Kong itself would use for the status
             k.callTerminal("kong.response.error", status, message != null ? message : defaultMessage(status),
                     headers);

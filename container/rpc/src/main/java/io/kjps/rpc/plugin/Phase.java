@@ -2,7 +2,7 @@ package io.kjps.rpc.plugin;
 
 import java.util.Locale;
 
-/** The phases an external plugin can handle, in Kong's order (SPEC §2.5). */
+/** The phases an external plugin can handle, in Kong's order (protocol.md §2.5). */
 public enum Phase {
     /** {@code ssl_certificate_by_lua}. */
     CERTIFICATE,

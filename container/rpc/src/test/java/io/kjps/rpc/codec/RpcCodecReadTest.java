@@ -94,7 +94,7 @@ class RpcCodecReadTest {
 
     @Test
     void handBuiltRequestFromSpecExample() throws Exception {
-        // SPEC §4.4: 94 00 07 B2 "plugin.HandleEvent" 91 82 AA "InstanceId" 03 A9 "EventName" A6 "access"
+        // protocol.md §4.4: 94 00 07 B2 "plugin.HandleEvent" 91 82 AA "InstanceId" 03 A9 "EventName" A6 "access"
         byte[] b = hex("94 00 07 b2", ascii("plugin.HandleEvent"), "91 82", fixstr("InstanceId"), "03",
                 fixstr("EventName"), fixstr("access"));
         assertEquals(new RpcRequest(7, "plugin.HandleEvent", map("InstanceId", 3L, "EventName", "access")), read(b));

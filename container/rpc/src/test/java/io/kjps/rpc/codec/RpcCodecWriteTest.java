@@ -26,7 +26,7 @@ class RpcCodecWriteTest {
 
     @Test
     void stepResultWithAPdkCallIsTheSpecExampleByteForByte() {
-        // SPEC §4.4: 94 01 07 C0 82 A7 "EventId" 0C A4 "Data" 82 A6 "Method" B7 "kong.request.get_header" A4 "Args"
+        // protocol.md §4.4: 94 01 07 C0 82 A7 "EventId" 0C A4 "Data" 82 A6 "Method" B7 "kong.request.get_header" A4 "Args"
         //            91 A4 "host"
         String want = "940107c082" + fixstr("EventId") + "0c" + fixstr("Data") + "82" + fixstr("Method") + "b7"
                 + ascii("kong.request.get_header") + fixstr("Args") + "91" + fixstr("host");
@@ -36,7 +36,7 @@ class RpcCodecWriteTest {
 
     @Test
     void stepResultRet() {
-        // SPEC §4.4: 94 01 08 C0 82 A7 "EventId" 0C A4 "Data" A3 "ret"
+        // protocol.md §4.4: 94 01 08 C0 82 A7 "EventId" 0C A4 "Data" A3 "ret"
         assertEquals("940108c082" + fixstr("EventId") + "0c" + fixstr("Data") + fixstr("ret"),
                 response(8, null, new StepResult(12, StepResult.RET)));
     }

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The PDK 1.1 and 1.2 additions: method names, Args and the decoding of Kong-shaped results (SPEC §6.2, §4.13). */
+/** The PDK 1.1 and 1.2 additions: method names, Args and the decoding of Kong-shaped results (protocol.md §6.2, §4.13). */
 class EventKongFullSurfaceTest {
 
     private static Call call(String method, Object... args) {
@@ -176,7 +176,7 @@ class EventKongFullSurfaceTest {
         run(call("kong.log.set_serialize_value", "request.x", "v"),
                 k -> k.log().setSerializeValue("request.x", "v", null));
         assertEquals("{\"a\":1}", check(call("kong.log.serialize"), "{\"a\":1}", k -> k.log().serialize()),
-                "serialize is JSON text, not a map (SPEC §6.3)");
+                "serialize is JSON text, not a map (protocol.md §6.3)");
     }
 
     @Test

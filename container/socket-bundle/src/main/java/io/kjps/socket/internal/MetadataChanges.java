@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Compares the metadata of two revisions of a plugin for what Kong reads only at its start (SPEC §2.1): name,
+ * Compares the metadata of two revisions of a plugin for what Kong reads only at its start (protocol.md §2.1): name,
  * priority, phases and schema. A change of any of them needs {@code kong reload}; the version alone does not.
  */
 final class MetadataChanges {

@@ -11,7 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The socket file's life (SPEC §3.6): a stale file left by a dead server is removed before binding; a file a live
+ * The socket file's life (protocol.md §3.6): a stale file left by a dead server is removed before binding; a file a live
  * server still accepts on is waited for (during {@code kong reload} the old server stops while the new one starts)
  * and, if it stays live, refused rather than stolen; the file is never removed at exit, because a newer server may
  * own the path by then.

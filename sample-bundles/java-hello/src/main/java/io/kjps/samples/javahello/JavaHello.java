@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * The Java counterpart of Kong's own external-plugin test fixture (go-hello / py-hello, SPEC §7): the same headers
+ * The Java counterpart of Kong's own external-plugin test fixture (go-hello / py-hello, protocol.md §7): the same headers
  * and log lines, so Kong's plugin-server tests can run against it.
  */
 @Component(service = KongPhaseHandler.class)
