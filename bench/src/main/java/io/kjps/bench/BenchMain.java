@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark of BENCHMARKS.md, one process: starts the servers (floor, JavaScript reference, ours on JDK 17 and on
- * JDK 21+), plays Kong against them with the same scenarios, alternating servers run by run, and prints the table.
- * See {@code bench/run.sh} for the arguments it is given.
+ * JDK 21+), plays Kong against them with the same scenarios, alternating servers run by run, and prints the tables:
+ * Kong-paced ({@link PacedRun}: an event loop per emulated Nginx worker, Kong's CPU per RPC, {@code --workers 1,2})
+ * and fast ({@link LoadRun}: a thread per request, blocking I/O), {@code --mode paced|fast|both}. See
+ * {@code bench/run.sh} for the arguments it is given.
  */
 public final class BenchMain {
 
@@ -31,8 +33,12 @@ public final class BenchMain {
     private final long windowMillis;
     private final long settleMillis;
     private final long warmupMillis;
+    /** Emulated Nginx worker counts of the paced mode; the fast mode uses the largest. */
+    private final int[] workerCounts;
     private final int workers;
-    private final StringBuilder log = new StringBuilder();
+    private final boolean fast;
+    private final boolean paced;
+    private final long rpcCpuNanos;
 
     private BenchMain(Map<String, String> opts) throws IOException {
         this.opts = opts;
@@ -47,7 +53,16 @@ public final class BenchMain {
         this.windowMillis = Long.parseLong(opt("window-ms", "800"));
         this.settleMillis = Long.parseLong(opt("settle-ms", "200"));
         this.warmupMillis = Long.parseLong(opt("warmup-ms", "1000"));
-        this.workers = Integer.parseInt(opt("workers", "2"));
+        this.workerCounts = Arrays.stream(opt("workers", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
+        this.workers = Arrays.stream(workerCounts).max().orElse(2);
+        String mode = opt("mode", "both");
+        if (!List.of("both", "fast", "paced").contains(mode)) {
+            throw new IllegalArgumentException("--mode is paced, fast or both, not " + mode);
+        }
+        this.fast = !mode.equals("paced");
+        this.paced = !mode.equals("fast");
+        this.rpcCpuNanos = Math.round(Double.parseDouble(opt("rpc-cpu-us",
+                Long.toString(PacedRun.DEFAULT_RPC_CPU_MICROS))) * 1000);
         Files.createDirectories(work);
     }
 
@@ -108,14 +123,15 @@ public final class BenchMain {
         System.err.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, line);
     }
 
-    /** Everything: the comparison, then the start-up figures. */
+    /** Everything: the comparison (Kong-paced and fast), then the start-up figures. */
     String run() throws Exception {
         Instant began = Instant.now();
         List<ServerUnderTest> servers = new ArrayList<>();
         Map<String, KongSide> kong = new LinkedHashMap<>();
         Map<String, Double> steadyFrom = new HashMap<>();
-        // results[server][scenario/conc] = runs
+        // results[server][scenario/conc] = runs (fast); pacedResults[server][scenario/conc/workers] = runs
         Map<String, Map<String, List<LoadRun.Result>>> results = new LinkedHashMap<>();
+        Map<String, Map<String, List<LoadRun.Result>>> pacedResults = new LinkedHashMap<>();
         try {
             for (String name : serverNames) {
                 ServerUnderTest s = server(name);
@@ -130,12 +146,19 @@ public final class BenchMain {
                 side.validate(name);
                 kong.put(name, side);
                 results.put(name, new LinkedHashMap<>());
+                pacedResults.put(name, new LinkedHashMap<>());
             }
             // warm-up: every scenario on every server, at the highest concurrency
             int warmConc = Arrays.stream(concurrency).max().orElse(16);
+            long warmEach = warmupMillis / scenarios.size() / (fast && paced ? 2 : 1);
             for (ServerUnderTest s : servers) {
                 for (Scenario sc : scenarios) {
-                    LoadRun.run(kong.get(s.name()), s.pid(), sc, warmConc, 0, warmupMillis / scenarios.size());
+                    if (fast) {
+                        LoadRun.run(kong.get(s.name()), s.pid(), sc, warmConc, 0, warmEach);
+                    }
+                    if (paced) {
+                        PacedRun.run(kong.get(s.name()), s.pid(), sc, warmConc, workers, rpcCpuNanos, 0, warmEach);
+                    }
                 }
                 steadyFrom.put(s.name(), (System.nanoTime() - s.startNanos()) / 1e9);
                 say("warmed up " + s.name());
@@ -143,16 +166,26 @@ public final class BenchMain {
             for (int r = 0; r < runs; r++) {
                 for (Scenario sc : scenarios) {
                     for (int c : concurrency) {
-                        for (int k = 0; k < servers.size(); k++) {
-                            ServerUnderTest s = servers.get((k + r) % servers.size()); // alternate the order
-                            LoadRun.Result res = LoadRun.run(kong.get(s.name()), s.pid(), sc, c, settleMillis,
-                                    windowMillis);
-                            results.get(s.name()).computeIfAbsent(key(sc, c), x -> new ArrayList<>()).add(res);
-                            say(String.format(Locale.ROOT, "run %d %-7s %-4d %-7s %9.0f ev/s p50 %7.0f p99 %7.0f"
-                                            + " p99.9 %7.0f us cpu %6.1f us/ev rss %4d MB errors %d%s", r + 1, sc.id(),
-                                    c, s.name(), res.eventsPerSecond(), res.p50Micros(), res.p99Micros(),
-                                    res.p999Micros(), res.cpuMicrosPerEvent(), res.rssKb() / 1024, res.errors(),
-                                    res.firstError() == null ? "" : " (" + res.firstError() + ")"));
+                        if (paced) {
+                            for (int w : workerCounts) {
+                                for (int k = 0; k < servers.size(); k++) {
+                                    ServerUnderTest s = servers.get((k + r) % servers.size()); // alternate the order
+                                    LoadRun.Result res = PacedRun.run(kong.get(s.name()), s.pid(), sc, c, w,
+                                            rpcCpuNanos, settleMillis, windowMillis);
+                                    pacedResults.get(s.name()).computeIfAbsent(key(sc, c, w), x -> new ArrayList<>())
+                                            .add(res);
+                                    sayRun(r, "paced/" + w, sc, c, s, res);
+                                }
+                            }
+                        }
+                        if (fast) {
+                            for (int k = 0; k < servers.size(); k++) {
+                                ServerUnderTest s = servers.get((k + r) % servers.size()); // alternate the order
+                                LoadRun.Result res = LoadRun.run(kong.get(s.name()), s.pid(), sc, c, settleMillis,
+                                        windowMillis);
+                                results.get(s.name()).computeIfAbsent(key(sc, c), x -> new ArrayList<>()).add(res);
+                                sayRun(r, "fast", sc, c, s, res);
+                            }
                         }
                     }
                 }
@@ -173,20 +206,51 @@ public final class BenchMain {
         if (opts.containsKey("machine")) {
             md.append("Machine: ").append(opts.get("machine")).append("\n\n");
         }
-        table(md, results);
-        ratios(md, results);
+        if (paced) {
+            pacedTable(md, pacedResults);
+            pacedRatios(md, pacedResults);
+        }
+        if (fast) {
+            if (paced) {
+                md.append("\n### Fast mode: a thread per request, blocking I/O, no Kong CPU between the calls\n\n");
+            }
+            table(md, results);
+            ratios(md, results);
+        }
         gc(md, pauses);
         String startup = startup();
         md.append(startup);
         md.append("\nWhole run: ").append(Instant.now().getEpochSecond() - began.getEpochSecond()).append(" s, finished ")
                 .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(". ").append(runs)
                 .append(" runs per cell, each ").append(settleMillis).append(" ms settle + ").append(windowMillis)
-                .append(" ms measured; ").append(workers).append(" emulated Nginx workers.\n");
+                .append(" ms measured");
+        if (paced) {
+            md.append("; Kong-paced: ").append(Arrays.toString(workerCounts).replaceAll("[\\[\\] ]", ""))
+                    .append(" emulated Nginx workers, ").append(fmt(rpcCpuNanos / 1000.0)).append(" µs of Kong CPU per RPC");
+        }
+        if (fast) {
+            md.append("; fast: ").append(workers).append(" emulated Nginx workers");
+        }
+        md.append(".\n");
         return md.toString();
     }
 
     private static String key(Scenario s, int c) {
         return s.id() + "/" + c;
+    }
+
+    private static String key(Scenario s, int c, int workers) {
+        return s.id() + "/" + c + "/" + workers;
+    }
+
+    private void sayRun(int r, String mode, Scenario sc, int c, ServerUnderTest s, LoadRun.Result res) {
+        say(String.format(Locale.ROOT, "run %d %-7s %-7s %-4d %-7s %9.0f ev/s p50 %7.0f p99 %7.0f p99.9 %7.0f us"
+                        + " cpu %6.1f us/ev cs/rpc %.2f+%.2f rpc/ev %.2f%s%s rss %4d MB errors %d%s", r + 1, mode,
+                sc.id(), c, s.name(), res.eventsPerSecond(), res.p50Micros(), res.p99Micros(), res.p999Micros(),
+                res.cpuMicrosPerEvent(), res.voluntaryPerRpc(), res.nonvoluntaryPerRpc(), res.rpcsPerEvent(),
+                Double.isNaN(res.kongCpu()) ? "" : String.format(Locale.ROOT, " kong %.0f%%", res.kongCpuPercent()),
+                res.connections() < 0 ? "" : " conns " + res.connections(),
+                res.rssKb() / 1024, res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")"));
     }
 
     private ServerUnderTest server(String name) {
@@ -307,7 +371,8 @@ public final class BenchMain {
 
     private void table(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results) {
         md.append("| scenario | concurrency | server | events/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/event"
-                + " | server RSS MB | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | server vol. cs/RPC | server nonvol. cs/RPC | server RSS MB | errors |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scenario sc : scenarios) {
             for (int c : concurrency) {
                 for (String server : results.keySet()) {
@@ -315,17 +380,74 @@ public final class BenchMain {
                     if (rs == null) {
                         continue;
                     }
-                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.0f | %.0f | %.0f | %.1f | %.0f | %d |\n",
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.0f | %.0f | %.0f | %.1f | %.2f | %.2f"
+                                    + " | %.0f | %d |\n",
                             sc.id(), c, server, med(rs, LoadRun.Result::eventsPerSecond), med(rs, LoadRun.Result::p50Micros),
                             med(rs, LoadRun.Result::p99Micros), med(rs, LoadRun.Result::p999Micros),
-                            med(rs, LoadRun.Result::cpuMicrosPerEvent), med(rs, r -> r.rssKb() / 1024.0),
+                            med(rs, LoadRun.Result::cpuMicrosPerEvent), med(rs, LoadRun.Result::voluntaryPerRpc),
+                            med(rs, LoadRun.Result::nonvoluntaryPerRpc), med(rs, r -> r.rssKb() / 1024.0),
                             rs.stream().mapToLong(LoadRun.Result::errors).sum()));
                 }
             }
         }
     }
 
+    private void pacedTable(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results) {
+        md.append(String.format(Locale.ROOT, "### Kong-paced: one event loop per emulated Nginx worker, %s µs of Kong"
+                + " CPU per RPC\n\n", fmt(rpcCpuNanos / 1000.0)));
+        md.append("| scenario | concurrency | workers | server | events/s | p50 µs | p99 µs | server CPU µs/event"
+                + " | server vol. cs/RPC | server nonvol. cs/RPC | RPCs/event | Kong CPU %/worker | errors |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Scenario sc : scenarios) {
+            for (int c : concurrency) {
+                for (int w : workerCounts) {
+                    for (String server : results.keySet()) {
+                        List<LoadRun.Result> rs = results.get(server).get(key(sc, c, w));
+                        if (rs == null) {
+                            continue;
+                        }
+                        md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.0f | %.0f | %.0f | %.1f | %.2f"
+                                        + " | %.2f | %.2f | %.0f | %d |\n", sc.id(), c, w, server,
+                                med(rs, LoadRun.Result::eventsPerSecond), med(rs, LoadRun.Result::p50Micros),
+                                med(rs, LoadRun.Result::p99Micros), med(rs, LoadRun.Result::cpuMicrosPerEvent),
+                                med(rs, LoadRun.Result::voluntaryPerRpc), med(rs, LoadRun.Result::nonvoluntaryPerRpc),
+                                med(rs, LoadRun.Result::rpcsPerEvent), med(rs, LoadRun.Result::kongCpuPercent),
+                                rs.stream().mapToLong(LoadRun.Result::errors).sum()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Ratios of the Kong-paced table: rows scenario, concurrency, workers. */
+    private void pacedRatios(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results) {
+        List<String[]> rows = new ArrayList<>(); // {label cells, key}
+        for (Scenario sc : scenarios) {
+            for (int c : concurrency) {
+                for (int w : workerCounts) {
+                    rows.add(new String[] {sc.id() + " | " + c + " | " + w, key(sc, c, w)});
+                }
+            }
+        }
+        ratios(md, results, "scenario | concurrency | workers", rows);
+    }
+
     private void ratios(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results) {
+        List<String[]> rows = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            for (int c : concurrency) {
+                rows.add(new String[] {sc.id() + " | " + c, key(sc, c)});
+            }
+        }
+        ratios(md, results, "scenario | concurrency", rows);
+    }
+
+    private void ratios(StringBuilder md, Map<String, Map<String, List<LoadRun.Result>>> results, String labels,
+                        List<String[]> rows) {
         List<String> ours = new ArrayList<>();
         for (String s : results.keySet()) {
             if (s.startsWith("java")) {
@@ -336,8 +458,8 @@ public final class BenchMain {
             return;
         }
         md.append("\nRatios of the medians (events/s: ours ÷ theirs, higher is better; p99: ours ÷ theirs, lower is"
-                + " better):\n\n| scenario | concurrency |");
-        StringBuilder sep = new StringBuilder("|---|---|");
+                + " better):\n\n| " + labels + " |");
+        StringBuilder sep = new StringBuilder("|" + "---|".repeat(labels.split("\\|").length));
         for (String o : ours) {
             if (results.containsKey("js")) {
                 md.append(' ').append(o).append(" ÷ js events/s | ").append(o).append(" ÷ js p99 |");
@@ -349,25 +471,23 @@ public final class BenchMain {
             }
         }
         md.append('\n').append(sep).append('\n');
-        for (Scenario sc : scenarios) {
-            for (int c : concurrency) {
-                md.append("| ").append(sc.id()).append(" | ").append(c).append(" |");
-                for (String o : ours) {
-                    List<LoadRun.Result> mine = results.get(o).get(key(sc, c));
-                    if (results.containsKey("js")) {
-                        List<LoadRun.Result> js = results.get("js").get(key(sc, c));
-                        md.append(String.format(Locale.ROOT, " %.2f | %.2f |",
-                                med(mine, LoadRun.Result::eventsPerSecond) / med(js, LoadRun.Result::eventsPerSecond),
-                                med(mine, LoadRun.Result::p99Micros) / med(js, LoadRun.Result::p99Micros)));
-                    }
-                    if (results.containsKey("floor")) {
-                        List<LoadRun.Result> floor = results.get("floor").get(key(sc, c));
-                        md.append(String.format(Locale.ROOT, " %.2f |", med(mine, LoadRun.Result::eventsPerSecond)
-                                / med(floor, LoadRun.Result::eventsPerSecond)));
-                    }
+        for (String[] row : rows) {
+            md.append("| ").append(row[0]).append(" |");
+            for (String o : ours) {
+                List<LoadRun.Result> mine = results.get(o).get(row[1]);
+                if (results.containsKey("js")) {
+                    List<LoadRun.Result> js = results.get("js").get(row[1]);
+                    md.append(String.format(Locale.ROOT, " %.2f | %.2f |",
+                            med(mine, LoadRun.Result::eventsPerSecond) / med(js, LoadRun.Result::eventsPerSecond),
+                            med(mine, LoadRun.Result::p99Micros) / med(js, LoadRun.Result::p99Micros)));
                 }
-                md.append('\n');
+                if (results.containsKey("floor")) {
+                    List<LoadRun.Result> floor = results.get("floor").get(row[1]);
+                    md.append(String.format(Locale.ROOT, " %.2f |", med(mine, LoadRun.Result::eventsPerSecond)
+                            / med(floor, LoadRun.Result::eventsPerSecond)));
+                }
             }
+            md.append('\n');
         }
     }
 

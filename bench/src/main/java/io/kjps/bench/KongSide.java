@@ -22,6 +22,8 @@ final class KongSide {
     private final List<KongEmulator> emulators = new ArrayList<>();
     private final List<Map<String, KongPlugin>> plugins = new ArrayList<>();
     private final BenchPdk pdk = new BenchPdk();
+    private final java.nio.file.Path socket;
+    private final String suffix;
 
     KongSide(List<KongConnectionPool> pools) {
         this(pools, "");
@@ -32,6 +34,8 @@ final class KongSide {
      * @param suffix appended to every plugin name (the renamed variants of {@link Variants})
      */
     KongSide(List<KongConnectionPool> pools, String suffix) {
+        this.socket = pools.get(0).socket();
+        this.suffix = suffix;
         for (KongConnectionPool pool : pools) {
             KongEmulator e = new KongEmulator(new KongClient(pool));
             emulators.add(e);
@@ -41,6 +45,31 @@ final class KongSide {
             }
             plugins.add(byName);
         }
+    }
+
+    /**
+     * The config of a churn request's plugin entity after its change number {@code seq}: each change a new
+     * {@code __seq__}, as the Admin API gives it.
+     *
+     * @param request the concurrent request
+     * @param seq     the request's event number
+     * @return the config JSON
+     */
+    static String churnConfig(int request, long seq) {
+        return "{\"greeting\":\"hello\",\"__seq__\":" + (request * 1_000_000_000L + seq) + "}";
+    }
+
+    /** @return the server's socket */
+    java.nio.file.Path socket() {
+        return socket;
+    }
+
+    /**
+     * @param plugin a plugin name of {@link Scenario#plugins()}
+     * @return the name the server knows it by (renamed for the variants of {@link Variants})
+     */
+    String pluginName(String plugin) {
+        return plugin + suffix;
     }
 
     int workers() {

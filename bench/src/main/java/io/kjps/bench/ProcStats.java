@@ -3,8 +3,9 @@ package io.kjps.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
-/** CPU time and resident memory of a process, from Linux's /proc. */
+/** CPU time, context switches and resident memory of a process, from Linux's /proc. */
 final class ProcStats {
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on every Linux build in use). */
     static final long CLOCK_TICKS_PER_SECOND = 100;
@@ -42,5 +43,35 @@ final class ProcStats {
             // gone
         }
         return -1;
+    }
+
+    /**
+     * The context switches of all threads of a process: {@code voluntary_ctxt_switches} (the thread blocked: a read
+     * with nothing to read, a lock, a park) and {@code nonvoluntary_ctxt_switches} (preempted), summed over
+     * {@code /proc/<pid>/task/<tid>/status}. Threads that ended are no longer counted.
+     *
+     * @param pid a process id
+     * @return {voluntary, nonvoluntary}, or {-1, -1} when the process is gone
+     */
+    static long[] contextSwitches(long pid) {
+        long[] sum = new long[2];
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            sum[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException threadGone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Kong's {@code Rpc} object (SPEC §4.1, §4.2): one msgid counter (per plugin per worker in Kong 3.9+, starting at
+ * Kong's {@code Rpc} object (protocol.md §4.1, §4.2): one msgid counter (per plugin per worker in Kong 3.9+, starting at
  * 1), connections from a {@link KongConnectionPool}. Each {@link #call} borrows a connection, sends
  * {@code [0, msgid, method, [param]]}, reads until the response {@code [1, msgid, error, result]}, handles
  * {@code [2, "serverPid", pid]} notifications that come before it, checks the echoed msgid and returns the connection
@@ -69,8 +69,8 @@ public final class KongClient {
      * @throws KongProtocolException the answer broke the contract
      */
     public Object call(String method, Object param) {
-        long id = msgid.incrementAndGet();
-        byte[] wire = KongPacker.pack(Arrays.asList(0, id, method, Arrays.asList(param)));
+        long id = nextMsgid();
+        byte[] wire = request(id, method, param);
         KongConnection c;
         try {
             c = pool.borrow();
@@ -88,15 +88,79 @@ public final class KongClient {
             throw e;
         }
         pool.release(c); // Kong's setkeepalive(), before the result is looked at
+        return result(method, id, response);
+    }
+
+    /**
+     * Takes the next msgid of this Rpc object, for a caller that does its own I/O (the benchmark's event loop) with
+     * {@link #request}, {@link #isNotification}, {@link #response} and {@link #result}, as {@link #call} does.
+     *
+     * @return the msgid to send
+     */
+    public long nextMsgid() {
+        return msgid.incrementAndGet();
+    }
+
+    /**
+     * @param msgid  the call's msgid
+     * @param method e.g. {@code plugin.HandleEvent}
+     * @param param  the single parameter, packed with {@link KongPacker}
+     * @return the request {@code [0, msgid, method, [param]]} as Kong sends it
+     */
+    public static byte[] request(long msgid, String method, Object param) {
+        return KongPacker.pack(Arrays.asList(0, msgid, method, Arrays.asList(param)));
+    }
+
+    /**
+     * @param message a value read from a connection
+     * @return whether it is a notification {@code [2, label, ...]}, which Kong reads past while waiting for an answer
+     */
+    public static boolean isNotification(Object message) {
+        return message instanceof List<?> l && !l.isEmpty() && isNumber(l.get(0), 2);
+    }
+
+    /**
+     * Checks that a value read while waiting for the answer to {@code msgid} is that answer. A failure here means the
+     * connection must not be reused.
+     *
+     * @param msgid   the msgid of the call
+     * @param message the value read (not a notification)
+     * @return the response {@code [1, msgid, error, result]}
+     * @throws KongProtocolException when it is not the response to that call
+     */
+    public static List<?> response(long msgid, Object message) {
+        if (!(message instanceof List<?> l) || l.isEmpty()) {
+            throw new KongProtocolException("RPC response expected, got " + message);
+        }
+        if (!isNumber(l.get(0), 1) || l.size() != 4) {
+            throw new KongProtocolException("RPC response [1, msgid, error, result] expected, got " + l);
+        }
+        if (!isNumber(l.get(1), msgid)) {
+            throw new KongProtocolException("unexpected RPC response ID " + l.get(1) + " (expected " + msgid + ")");
+        }
+        return l;
+    }
+
+    /**
+     * The call's outcome, looked at after the connection went back to the pool (as Kong does).
+     *
+     * @param method   the method called
+     * @param msgid    its msgid
+     * @param response the checked response, see {@link #response}
+     * @return its {@code result}
+     * @throws KongRpcException      the server answered with an error string
+     * @throws KongProtocolException the error is not a string
+     */
+    public static Object result(String method, long msgid, List<?> response) {
         Object error = response.get(2);
         if (error != null) {
             if (error instanceof String s) {
-                throw new KongRpcException(method, id, s);
+                throw new KongRpcException(method, msgid, s);
             }
             if (error instanceof RawString r) {
-                throw new KongRpcException(method, id, r.latin1());
+                throw new KongRpcException(method, msgid, r.latin1());
             }
-            throw new KongProtocolException(method + " (msgid " + id + "): error is not a string (Kong calls "
+            throw new KongProtocolException(method + " (msgid " + msgid + "): error is not a string (Kong calls "
                     + "err:lower() on it): " + error);
         }
         return response.get(3);
@@ -107,20 +171,11 @@ public final class KongClient {
         c.write(wire, timeout);
         while (true) {
             Object v = c.read(timeout);
-            if (!(v instanceof List<?> l) || l.isEmpty()) {
-                throw new KongProtocolException("RPC response expected, got " + v);
-            }
-            Object type = l.get(0);
-            if (isNumber(type, 2)) {
-                notification(l);
+            if (isNotification(v)) {
+                notification((List<?>) v);
                 continue;
             }
-            if (!isNumber(type, 1) || l.size() != 4) {
-                throw new KongProtocolException("RPC response [1, msgid, error, result] expected, got " + l);
-            }
-            if (!isNumber(l.get(1), id)) {
-                throw new KongProtocolException("unexpected RPC response ID " + l.get(1) + " (expected " + id + ")");
-            }
+            List<?> l = response(id, v);
             if (c.hasUnreadData()) {
                 throw new KongProtocolException("the server sent bytes after the response to msgid " + id
                         + " (Kong would lose them)");

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Kong's side of the plugin-server protocol for one plugin in one worker (SPEC §4.4–§4.12): StartInstance,
+ * Kong's side of the plugin-server protocol for one plugin in one worker (protocol.md §4.4–§4.12): StartInstance,
  * CloseInstance and the bridge loop of {@code handle_event}. The PDK calls a server asks for are answered by a
  * {@link PdkHandler} (for example a {@link FakeRequest}); the results are fixed up and packed like Kong does, and
  * sent with the Step method Kong would pick. Instance caching and recovery live in {@link KongPlugin}.
@@ -86,14 +86,31 @@ public final class KongEmulator {
      * @throws KongException when the call fails or the result has no integer {@code Id}
      */
     public long startInstance(String name, String configJson) {
+        return startedInstanceId(client.call("plugin.StartInstance", startInstanceParam(name, configJson)));
+    }
+
+    /**
+     * @param name       the plugin name
+     * @param configJson the plugin config as Kong's JSON text
+     * @return the param of {@code plugin.StartInstance}: {@code {"Name": name, "Config": configJson}}
+     */
+    public static Map<String, Object> startInstanceParam(String name, String configJson) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("Name", name);
         p.put("Config", configJson);
-        Object res = client.call("plugin.StartInstance", p);
-        if (res instanceof Map<?, ?> m && m.get("Id") instanceof Long id) {
+        return p;
+    }
+
+    /**
+     * @param result the result of {@code plugin.StartInstance}
+     * @return the instance id in it
+     * @throws KongProtocolException when the result has no integer {@code Id}
+     */
+    public static long startedInstanceId(Object result) {
+        if (result instanceof Map<?, ?> m && m.get("Id") instanceof Long id) {
             return id;
         }
-        throw new KongProtocolException("StartInstance result without an integer Id: " + res);
+        throw new KongProtocolException("StartInstance result without an integer Id: " + result);
     }
 
     /**
@@ -143,17 +160,92 @@ public final class KongEmulator {
      * @throws KongProtocolException when the server's step data is malformed
      */
     public EventOutcome handleEvent(long instanceId, String phase, PdkHandler pdk) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("InstanceId", instanceId);
-        p.put("EventName", phase);
-        Map<?, ?> step = stepMap("plugin.HandleEvent", client.call("plugin.HandleEvent", p));
-        Object eventIdValue = step.get("EventId");
-        Long eventId = eventIdValue instanceof Number n ? n.longValue() : null;
-        List<PdkCall> calls = new ArrayList<>();
-        while (true) {
+        Bridge bridge = bridge(instanceId, phase, pdk);
+        while (!bridge.done()) {
+            bridge.answer(client.call(bridge.method(), bridge.param()));
+        }
+        return bridge.outcome();
+    }
+
+    /**
+     * Kong's bridge loop for one event as a state machine, for a caller that does its own I/O (the benchmark's
+     * event loop); {@link #handleEvent} is this with {@link KongClient#call}.
+     *
+     * @param instanceId the instance to run
+     * @param phase      the phase (event name), e.g. {@code access}
+     * @param pdk        answers the PDK calls
+     * @return the event, its first call ({@code plugin.HandleEvent}) ready to send
+     */
+    public Bridge bridge(long instanceId, String phase, PdkHandler pdk) {
+        return new Bridge(instanceId, phase, pdk);
+    }
+
+    /**
+     * One event of Kong's bridge loop: send {@link #method()} with {@link #param()}, give the call's result to
+     * {@link #answer}, until {@link #done()}; then {@link #outcome()}. An RPC error ends the event with the caller
+     * (Kong logs it). Not thread-safe: one event, one caller at a time.
+     */
+    public final class Bridge {
+        private final String phase;
+        private final PdkHandler pdk;
+        private final List<PdkCall> calls = new ArrayList<>();
+        private String method = "plugin.HandleEvent";
+        private Object param;
+        private Object eventIdValue;
+        private Long eventId;
+        private boolean first = true;
+        private EventOutcome outcome;
+
+        private Bridge(long instanceId, String phase, PdkHandler pdk) {
+            this.phase = phase;
+            this.pdk = pdk;
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("InstanceId", instanceId);
+            p.put("EventName", phase);
+            this.param = p;
+        }
+
+        /** @return whether the event has ended ({@link #outcome()} is set, nothing more to send) */
+        public boolean done() {
+            return outcome != null;
+        }
+
+        /** @return the method of the next call to make */
+        public String method() {
+            return method;
+        }
+
+        /** @return the param of the next call */
+        public Object param() {
+            return param;
+        }
+
+        /** @return how the event went, once {@link #done()} */
+        public EventOutcome outcome() {
+            return outcome;
+        }
+
+        /**
+         * Takes the result of the call made ({@link #method()}), asks the PDK handler for the step's PDK call and
+         * prepares the next Step, or ends the event.
+         *
+         * @param result the call's result
+         * @throws KongProtocolException when the server's step data is malformed
+         */
+        public void answer(Object result) {
+            if (outcome != null) {
+                throw new IllegalStateException("the event has ended");
+            }
+            Map<?, ?> step = stepMap(method, result);
+            if (first) {
+                first = false;
+                eventIdValue = step.get("EventId");
+                eventId = eventIdValue instanceof Number n ? n.longValue() : null;
+            }
             Object data = step.get("Data");
             if ("ret".equals(data)) {
-                return new EventOutcome(eventId, EventOutcome.Ending.RET, calls, null, null, 0);
+                end(new EventOutcome(eventId, EventOutcome.Ending.RET, calls, null, null, 0));
+                return;
             }
             PdkCall call = pdkCall(data);
             calls.add(call);
@@ -161,38 +253,49 @@ public final class KongEmulator {
                     "PdkHandler returned null");
             if (call.method().equals("kong.response.exit") || call.method().equals("kong.response.error")) {
                 if (r.isRaise()) {
-                    return new EventOutcome(eventId, EventOutcome.Ending.ABANDONED, calls, call, r.message(), 0);
+                    end(new EventOutcome(eventId, EventOutcome.Ending.ABANDONED, calls, call, r.message(), 0));
+                    return;
                 }
                 EventOutcome.Ending e = call.method().endsWith("exit")
                         ? EventOutcome.Ending.EXIT : EventOutcome.Ending.ERROR;
-                return new EventOutcome(eventId, e, calls, call, null, 0);
+                end(new EventOutcome(eventId, e, calls, call, null, 0));
+                return;
             }
             if (r.isRaise()) {
-                return new EventOutcome(eventId, EventOutcome.Ending.ABANDONED, calls, call, r.message(), 0);
+                end(new EventOutcome(eventId, EventOutcome.Ending.ABANDONED, calls, call, r.message(), 0));
+                return;
             }
             String stepMethod;
-            Object result;
+            Object stepResult;
             if (r.isError() && mode == Mode.KONG_2) {
                 stepMethod = "plugin.StepError";
-                result = r.message();
+                stepResult = r.message();
             } else {
-                result = r.value();
+                stepResult = r.value();
                 try {
-                    result = fix(call.method(), result);
+                    stepResult = fix(call.method(), stepResult);
                 } catch (LuaRaise e) {
-                    return new EventOutcome(eventId, EventOutcome.Ending.ABANDONED, calls, call, e.getMessage(), 0);
+                    end(new EventOutcome(eventId, EventOutcome.Ending.ABANDONED, calls, call, e.getMessage(), 0));
+                    return;
                 }
-                stepMethod = result instanceof Map<?, ?> m && m.get("_method") instanceof String s
+                stepMethod = stepResult instanceof Map<?, ?> m && m.get("_method") instanceof String s
                         ? s : STEP_BY_METHOD.getOrDefault(call.method(), "plugin.Step");
             }
             Map<String, Object> stepParam = new LinkedHashMap<>();
-            if (result != null) {
-                stepParam.put("Data", result);
+            if (stepResult != null) {
+                stepParam.put("Data", stepResult);
             }
             if (eventIdValue != null) {
                 stepParam.put("EventId", eventIdValue);
             }
-            step = stepMap(stepMethod, client.call(stepMethod, stepParam));
+            method = stepMethod;
+            param = stepParam;
+        }
+
+        private void end(EventOutcome o) {
+            outcome = o;
+            method = null;
+            param = null;
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Answers Kong's plugin-server methods (SPEC §4.3, §4.14). Instances and events live in server-global tables: the
+ * Answers Kong's plugin-server methods (protocol.md §4.3, §4.14). Instances and events live in server-global tables: the
  * steps of one event may arrive on different connections.
  *
  * <p>Thread-safe; {@link #dispatch(RpcRequest, Reply)} is called concurrently by every connection thread and never
@@ -320,7 +320,7 @@ public final class Dispatcher {
 
     /**
      * Drops instances that ran no event for a while: Kong 3.5+ resets instances without CloseInstance, and a
-     * reload never closes the old workers' instances (SPEC §4.10).
+     * reload never closes the old workers' instances (protocol.md §4.10).
      *
      * @param idleMillis how long an instance may stay unused
      * @return how many were dropped

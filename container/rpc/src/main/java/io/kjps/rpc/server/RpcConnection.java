@@ -17,7 +17,7 @@ import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 
 /**
- * Serves one connection from Kong (SPEC §4.1, §4.2): sends the {@code serverPid} notification, then reads one
+ * Serves one connection from Kong (protocol.md §4.1, §4.2): sends the {@code serverPid} notification, then reads one
  * request at a time and writes its response, until EOF.
  *
  * <p>Events are answered by their own threads ({@link Dispatcher#DEFERRED}): once a {@code HandleEvent} or a step is

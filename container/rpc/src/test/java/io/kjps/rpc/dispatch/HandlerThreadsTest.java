@@ -85,7 +85,7 @@ class HandlerThreadsTest {
 
     @Test
     void noPluginInstanceWording() {
-        // Kong 2.3/2.4 match "No plugin instance" case-sensitively, later versions lower-case it (SPEC §4.9)
+        // Kong 2.3/2.4 match "No plugin instance" case-sensitively, later versions lower-case it (protocol.md §4.9)
         assertEquals("No plugin instance 12", RpcError.noInstance(12L).getMessage());
         assertEquals(0, RpcError.noInstance(1L).getStackTrace().length, "a protocol answer, not a bug");
     }
