@@ -67,7 +67,8 @@ class AccessControlIT {
                 c.assertClosedByServer(Duration.ofSeconds(10)); // not even the serverPid notification
             }
             ServerProcess.await("the refusal is logged", Duration.ofSeconds(10), () -> server.logText().contains(
-                    "from uid " + me + ": not in kjps.socket.allowed.uids [" + other + "]"));
+                    "from user " + System.getProperty("user.name") + ": not in kjps.socket.allowed.uids [" + other
+                            + "]"));
             assertEquals(0, server.stop());
         }
         try (ServerProcess server = ServerProcess.start(ServerProcess.newPrefix(),

@@ -11,7 +11,7 @@ import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.Phase;
@@ -19,12 +19,9 @@ import io.kjps.rpc.plugin.PluginDescriptor;
 import io.kjps.rpc.server.RpcConnection;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -240,11 +236,7 @@ public final class PluginTester<C> {
         PluginRegistry registry = new PluginRegistry();
         registry.register(served, this);
         ExecutorService handlerThreads = HandlerThreads.create("testkit-event-", 64);
-        ExecutorService connections = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "testkit-connection");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService connections = HandlerThreads.create("testkit-connection-", 256);
         Dispatcher dispatcher = new Dispatcher(registry, handlerThreads, new DispatcherSettings(5_000,
                 timeout.toMillis(), timeout.toMillis() * 2, true));
         RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
@@ -330,62 +322,16 @@ public final class PluginTester<C> {
                 return;
             }
             String name = "testkit connection " + (++n);
-            connections.execute(() -> {
-                try (SocketChannel c = ch) {
-                    new RpcConnection(new ChannelIn(c), new ChannelOut(c), dispatcher, codec, name,
-                            ProcessHandle.current().pid()).run();
+            try {
+                RpcConnection c = new RpcConnection(ch, dispatcher, codec, connections, name,
+                        ProcessHandle.current().pid(), null);
+                connections.execute(c);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    ch.close();
                 } catch (IOException ignored) {
-                    // the connection is closed either way
+                    // closed either way
                 }
-            });
-        }
-    }
-
-    /** Reads a channel without {@code Channels.newInputStream}, whose lock would block concurrent writes. */
-    private static final class ChannelIn extends InputStream {
-        private final SocketChannel ch;
-
-        ChannelIn(SocketChannel ch) {
-            this.ch = ch;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedIOException();
-            }
-            return ch.read(ByteBuffer.wrap(b, off, len));
-        }
-    }
-
-    /** Writes a channel fully. */
-    private static final class ChannelOut extends OutputStream {
-        private final SocketChannel ch;
-
-        ChannelOut(SocketChannel ch) {
-            this.ch = ch;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
             }
         }
     }

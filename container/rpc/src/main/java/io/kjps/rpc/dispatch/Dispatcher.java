@@ -27,11 +27,13 @@ import java.util.concurrent.atomic.LongAdder;
  * Answers Kong's plugin-server methods (protocol.md §4.3, §4.14). Instances and events live in server-global tables: the
  * steps of one event may arrive on different connections.
  *
- * <p>Thread-safe; {@link #dispatch(RpcRequest, Reply)} is called concurrently by every connection thread and never
- * waits for a phase method: {@code plugin.HandleEvent} and {@code plugin.Step*} return {@link #DEFERRED}, and the
- * event's own thread sends the answer through the {@link Reply} when the phase method makes its next PDK call or
- * returns. That is one thread hand-off per call instead of two. A watchdog answers for phase methods that exceed the
- * handler timeout. {@link #dispatch(RpcRequest)} is the same, waiting for the answer (for tests and tools).
+ * <p>Thread-safe; {@link #dispatch(RpcRequest, Reply)} is called concurrently by every connection's thread and never
+ * waits for a phase method. A {@code plugin.HandleEvent} that came on a {@link Link} the calling thread holds
+ * returns its {@link Event}, for that thread to run at once (no hand-off: see {@code RpcConnection}); otherwise the
+ * event runs on a handler thread and {@link #DEFERRED} is returned. A {@code plugin.Step*} is delivered to the
+ * waiting event and returns {@link #DEFERRED}: the event's own thread answers through the {@link Reply} (and, for a
+ * link, holds that connection from then on). A watchdog answers for phase methods that exceed the handler timeout.
+ * {@link #dispatch(RpcRequest)} waits for the answer (for tests and tools).
  */
 public final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
@@ -133,7 +135,9 @@ public final class Dispatcher {
      *
      * @param request Kong's request
      * @param reply where the answer goes when it is {@link #DEFERRED}
-     * @return the result to send, or {@link #DEFERRED} when the event's thread sends it through {@code reply}
+     * @return the result to send; {@link #DEFERRED} when the event's thread sends it through {@code reply}; or the
+     *         {@link Event} of a {@code plugin.HandleEvent} for the calling thread to {@link Event#run() run}, when
+     *         {@code reply} is a {@link Link} that thread holds
      * @throws RpcError for a call that fails; its message goes to Kong as the error string
      * @throws InterruptedException when the calling thread is interrupted
      */
@@ -288,14 +292,55 @@ public final class Dispatcher {
         events.put(eventId, event);
         eventsStarted.increment();
         plugin.countEvent();
+        if (reply instanceof Link link && link.held()) {
+            return event; // the connection's thread runs it: no hand-off (RpcConnection)
+        }
         try {
-            handlerThreads.execute(event::run);
+            handlerThreads.execute(() -> {
+                Link last = event.run();
+                if (last != null) {
+                    last.serve(); // a step came on a connection: this thread holds it now
+                }
+            });
         } catch (RejectedExecutionException e) {
             events.remove(eventId);
             eventsFailed.increment();
             throw new RpcError("plugin.HandleEvent: server busy, " + events.size() + " events in flight");
         }
         return DEFERRED;
+    }
+
+    /** What {@link #stepOf} returns for a request that is not a well-formed step of the event. */
+    static final Object NOT_A_STEP = new Object();
+
+    /**
+     * @param request a request
+     * @param eventId an event's id
+     * @return the request's {@code Data} when it is a {@code plugin.Step*} of that event (possibly {@code null}),
+     *         else {@link #NOT_A_STEP}
+     */
+    static Object stepOf(RpcRequest request, long eventId) {
+        if (!request.method().startsWith("plugin.Step") || !(request.param() instanceof Map<?, ?> p)) {
+            return NOT_A_STEP;
+        }
+        switch (request.method()) {
+            case "plugin.Step", "plugin.StepMultiMap", "plugin.StepCredential", "plugin.StepConsumer",
+                 "plugin.StepRoute", "plugin.StepService", "plugin.StepMemoryStats", "plugin.StepPlugin",
+                 "plugin.StepError" -> {
+                Object id = p.get("EventId");
+                boolean same = id instanceof Long l ? l == eventId
+                        : id instanceof Double d && d == (double) eventId;
+                return same ? p.get("Data") : NOT_A_STEP;
+            }
+            default -> {
+                return NOT_A_STEP;
+            }
+        }
+    }
+
+    /** @return whether Kong reports a failed PDK call with this step method */
+    static boolean isStepError(String method) {
+        return "plugin.StepError".equals(method);
     }
 
     private Object step(String method, Object param, boolean error, Reply reply) throws RpcError {

@@ -3,6 +3,7 @@ package io.kjps.rpc.dispatch;
 import io.kjps.pdk.PdkException;
 import io.kjps.rpc.codec.MsgpackValues;
 import io.kjps.rpc.codec.PdkCall;
+import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.pdk.EventKong;
 import io.kjps.rpc.pdk.PdkCaller;
@@ -14,10 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One run of one phase method for one instance: Kong's {@code EventId}.
  *
- * <p>The phase method runs on its own thread. Each PDK call it makes goes to Kong at once, written by that thread as
- * the answer to the request that resumed it (the {@code HandleEvent}, then each {@code plugin.Step}: its
- * {@link Reply}); Kong's answer arrives with the next {@code plugin.Step}, possibly on another connection, and is
- * handed to the waiting phase method. No connection thread waits for a phase method. The states:
+ * <p>The phase method runs on the thread that read the {@code HandleEvent} ({@link #run()}, called by the I/O layer),
+ * or on a handler thread when the request came without a connection ({@link Dispatcher#dispatch(
+ * io.kjps.rpc.codec.RpcRequest)}). Each PDK call it makes goes to Kong at once, written by that thread as the answer
+ * to the request that resumed it (the {@code HandleEvent}, then each {@code plugin.Step}: its {@link Reply}). Kong's
+ * answer arrives with the next {@code plugin.Step}: when the reply was a {@link Link} this thread holds, the thread
+ * reads that connection for it itself (no other thread is woken: the common case); otherwise, or when something else
+ * arrives there first, it waits for the step to be {@link #deliver delivered} from wherever it comes. The states:
  * <pre>
  *   RUNNING --call--> AWAITING_RESULT --Step--> RUNNING ... --return/terminal call/failure--> FINISHED
  * </pre>
@@ -51,6 +55,12 @@ public final class Event implements PdkCaller {
     private boolean hasInput;
     private String finishReason;
     private Thread handlerThread;
+    /** The connection the phase method's thread reads for its step, so that a delivery elsewhere can wake it. */
+    private Link readingOn;
+    /** What this event's thread answered last; once the event ends, the thread goes on serving it if held. */
+    private Reply lastAnswered;
+    /** The watchdog or a cancel answered for the running phase method and gave its connection to another thread. */
+    private boolean connectionTaken;
 
     Event(long id, Instance instance, ServedPlugin plugin, Phase phase, Object config, DispatcherSettings settings,
           java.util.function.Consumer<Event> onFinished, Reply reply) {
@@ -89,8 +99,13 @@ public final class Event implements PdkCaller {
         return startNanos;
     }
 
-    /** Runs the phase method; called on the handler thread. */
-    void run() {
+    /**
+     * Runs the phase method on the calling thread and answers Kong for it.
+     *
+     * @return the connection this thread answered last and still holds, for it to go on serving; {@code null} when
+     *         it holds none (the event was answered for by the watchdog, or went on on another thread's connection)
+     */
+    public Link run() {
         lock.lock();
         try {
             handlerThread = Thread.currentThread();
@@ -120,6 +135,17 @@ public final class Event implements PdkCaller {
                 lock.unlock();
             }
         }
+        Reply last = lastAnswered;
+        lastAnswered = null;
+        lock.lock();
+        try {
+            if (connectionTaken) {
+                return null; // whatever this thread held, another thread serves now (or is about to)
+            }
+        } finally {
+            lock.unlock();
+        }
+        return last instanceof Link link && link.held() ? link : null;
     }
 
     @Override
@@ -159,19 +185,122 @@ public final class Event implements PdkCaller {
         if (answer == null) { // cannot happen while RUNNING: the watchdog and cancel finish the event first
             throw new PdkException(call.method() + ": no request of Kong's to answer");
         }
+        lastAnswered = answer;
         answer.send(new StepResult(id, call), null);
         if (call.terminal()) {
             return null;
         }
-        return awaitInput(call);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.abandonTimeoutMillis());
+        if (answer instanceof Link link && link.held()) {
+            readOwnStep(link, deadline);
+        }
+        return awaitInput(call, deadline);
+    }
+
+    /**
+     * The common case: reads the connection that carried the call for Kong's step, on this thread. Returns when the
+     * step was read and delivered, a step arrived elsewhere (this connection then goes to a fresh thread), another
+     * request arrived here (it goes, with the connection, to a fresh thread), the event ended, or the deadline
+     * passed; {@link #awaitInput} then does the rest.
+     */
+    private void readOwnStep(Link link, long deadline) {
+        RpcRequest next = null;
+        boolean connectionLost = false;
+        try {
+            lock.lock();
+            try {
+                if (state != State.AWAITING_RESULT || hasInput) {
+                    return; // the step came elsewhere already (or the event ended): let this connection go below
+                }
+                readingOn = link;
+            } finally {
+                lock.unlock();
+            }
+            while (true) {
+                try {
+                    next = link.next(deadline);
+                } catch (java.io.InterruptedIOException e) {
+                    next = null; // cancel() interrupts the phase method's thread; the state says what to do
+                } catch (java.io.IOException e) {
+                    connectionLost = true; // Kong closed it, or it failed: the step may still come elsewhere
+                    LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": its connection ended: " + e);
+                    link.close();
+                    return;
+                }
+                if (next == null) { // woken, or the deadline passed
+                    lock.lock();
+                    try {
+                        if (hasInput || state == State.FINISHED || System.nanoTime() - deadline >= 0) {
+                            return;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    continue;
+                }
+                Object data = Dispatcher.stepOf(next, id);
+                if (data != Dispatcher.NOT_A_STEP) {
+                    lock.lock();
+                    try {
+                        if (state == State.AWAITING_RESULT && !hasInput) {
+                            accept(data, next.method(), link);
+                            next = null;
+                            return;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                return; // another request: answered by a fresh thread, below
+            }
+        } finally {
+            boolean giveAway;
+            lock.lock();
+            try {
+                readingOn = null;
+                giveAway = !connectionLost && reply != link; // the step came elsewhere, or did not come
+            } finally {
+                lock.unlock();
+            }
+            if (giveAway && (next != null || hasInputElsewhere(link))) {
+                link.handOff(next);
+            }
+        }
+    }
+
+    /** Whether a step was delivered on another connection than {@code own}; then {@code own} is let go. */
+    private boolean hasInputElsewhere(Link own) {
+        lock.lock();
+        try {
+            return hasInput && reply != own;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes Kong's result; under the lock. */
+    private void accept(Object data, String stepMethod, Reply next) {
+        if (Dispatcher.isStepError(stepMethod)) {
+            input = null;
+            inputError = data == null ? "unknown error" : String.valueOf(data);
+        } else {
+            input = data;
+            inputError = null;
+        }
+        hasInput = true;
+        reply = next;
+        runningSinceNanos = System.nanoTime();
+        state = State.RUNNING;
+        changed.signalAll();
     }
 
     /** Waits for Kong's result of {@code call}, delivered by whichever connection its step arrives on. */
-    private Object awaitInput(PdkCall call) {
+    private Object awaitInput(PdkCall call, long deadline) {
+        Reply resumedBy;
         lock.lock();
         try {
-            long left = TimeUnit.MILLISECONDS.toNanos(settings.abandonTimeoutMillis());
             while (!hasInput && state != State.FINISHED) {
+                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     state = State.FINISHED;
                     finishReason = "Kong sent no result for " + call.method() + " within "
@@ -180,7 +309,7 @@ public final class Event implements PdkCaller {
                     throw new PdkException(finishReason);
                 }
                 try {
-                    left = changed.awaitNanos(left);
+                    changed.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new PdkException(call.method() + " interrupted: " + finishReasonOr("server stopping"), e);
@@ -190,6 +319,15 @@ public final class Event implements PdkCaller {
                 throw new PdkException(call.method() + " has no result: " + finishReason);
             }
             hasInput = false;
+            resumedBy = reply;
+        } finally {
+            lock.unlock();
+        }
+        if (resumedBy instanceof Link link && !link.held()) {
+            link.take(); // the step came on another connection: this thread holds it now
+        }
+        lock.lock();
+        try {
             Object result = input;
             String error = inputError;
             input = null;
@@ -223,6 +361,7 @@ public final class Event implements PdkCaller {
         }
         onFinished.accept(this);
         if (answer != null) {
+            lastAnswered = answer;
             answer.send(new StepResult(id, data), null);
         }
     }
@@ -282,12 +421,16 @@ public final class Event implements PdkCaller {
             }
             answer = reply;
             reply = null;
+            connectionTaken = answer instanceof Link;
             failure = timedOut();
         } finally {
             lock.unlock();
         }
         onFinished.accept(this);
         answer.send(new StepResult(id, failure), null);
+        if (answer instanceof Link link) {
+            link.handOff(null); // the phase method's thread is stuck in plugin code: another serves the connection
+        }
     }
 
     private Object timedOut() {
@@ -303,8 +446,9 @@ public final class Event implements PdkCaller {
     }
 
     /**
-     * Hands Kong's answer to the waiting phase method. Called on a connection thread, which goes back to its
-     * connection at once: the phase method answers {@code next} itself.
+     * Hands Kong's answer, which came on another connection than the phase method's thread reads (or without one),
+     * to the waiting phase method. With a {@link Link}, the connection goes with it: the caller stops serving it, and
+     * the phase method's thread answers on it and reads it from then on.
      *
      * @param data the PDK result ({@code null} when Kong sent no Data)
      * @param error Kong's error text ({@code plugin.StepError}), or {@code null}
@@ -312,21 +456,20 @@ public final class Event implements PdkCaller {
      * @throws RpcError when the event is not waiting for a result
      */
     void deliver(Object data, String error, Reply next) throws RpcError {
+        Link wake;
         lock.lock();
         try {
             if (state != State.AWAITING_RESULT || hasInput) {
                 throw new RpcError("event " + id + " is not waiting for a PDK result ("
                         + (state == State.FINISHED ? "finished: " + finishReason : "running") + ")");
             }
-            input = data;
-            inputError = error;
-            hasInput = true;
-            reply = next;
-            runningSinceNanos = System.nanoTime();
-            state = State.RUNNING;
-            changed.signalAll();
+            accept(error != null ? error : data, error != null ? "plugin.StepError" : "plugin.Step", next);
+            wake = readingOn;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.wake(); // the phase method's thread reads its own connection: it lets that one go and takes this
         }
     }
 
@@ -345,11 +488,15 @@ public final class Event implements PdkCaller {
                 if (state == State.RUNNING && reply != null) {
                     answer = reply; // Kong waits for this event on a connection: end it by the failure policy
                     reply = null;
+                    connectionTaken = answer instanceof Link;
                     failure = failureData();
                 }
                 state = State.FINISHED;
                 finishReason = reason;
                 changed.signalAll();
+                if (readingOn != null) {
+                    readingOn.wake();
+                }
             }
             if (handlerThread != null) {
                 handlerThread.interrupt();
@@ -359,6 +506,9 @@ public final class Event implements PdkCaller {
         }
         if (answer != null) {
             answer.send(new StepResult(id, failure), null);
+            if (answer instanceof Link link) {
+                link.handOff(null); // as the watchdog does: the phase method's thread may never come back
+            }
         }
     }
 

@@ -4,240 +4,506 @@ import io.kjps.rpc.codec.ProtocolException;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.dispatch.Dispatcher;
-import io.kjps.rpc.dispatch.HandlerThreads;
-import io.kjps.rpc.dispatch.Reply;
+import io.kjps.rpc.dispatch.Event;
+import io.kjps.rpc.dispatch.Link;
 import io.kjps.rpc.dispatch.RpcError;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.concurrent.CountDownLatch;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 
 /**
- * Serves one connection from Kong (protocol.md §4.1, §4.2): sends the {@code serverPid} notification, then reads one
- * request at a time and writes its response, until EOF.
+ * One connection from Kong (docs/protocol.md §4.1, §4.2), and the one place that decides which thread does what.
  *
- * <p>Events are answered by their own threads ({@link Dispatcher#DEFERRED}): once a {@code HandleEvent} or a step is
- * handed over, this thread goes back to reading, so a call costs one thread hand-off. Where phase methods run on
- * virtual threads (Java 21+), this thread waits for every deferred answer and writes it instead (see
- * {@code ANSWERS_BY_CONNECTION_THREAD}). Kong sends the next request on a
- * connection only after the answer to the last one; should a client send more at once, the next request is only
- * served once the last answer was written, so answers keep the order of the requests.
+ * <p><b>The rule.</b> A connection is held by exactly one thread at a time, and only the holder reads it. The holder
+ * reads a request, answers it, and only then reads the next one, so answers always leave in the order of the
+ * requests. A {@code plugin.HandleEvent} runs the phase method right there, on the holder's thread; when the phase
+ * method calls the PDK, the same thread writes the call as the answer and reads the connection for Kong's
+ * {@code plugin.Step}, which Kong nearly always sends on the connection that carried the answer (its keepalive pool
+ * is LIFO and its PDK functions rarely yield). So the common event, from {@code HandleEvent} to its last answer,
+ * never wakes another thread: each RPC costs one wait for readability, one read and one write.
  *
- * <p>A request whose shape is wrong but whose bytes are valid msgpack gets an error response and the connection
- * goes on. Bytes that are not msgpack, exceed the limits, or end mid-message close the connection: the next
- * message boundary is unknown. Either way only this connection is affected.
+ * <p><b>The rare cases</b>, each a single hand-off:
+ * <ul>
+ *   <li>While an event waits for its step, another request arrives on its connection (Kong's PDK function yielded
+ *       and the pool lent the connection to another request): the connection, with that request, goes to a fresh
+ *       thread ({@link #handOff}), and the event waits for its step wherever it comes.</li>
+ *   <li>The step arrives on another connection: that connection's holder gives it to the waiting event (the
+ *       event's thread becomes its holder) and stops; if the event's thread was reading its own connection, it is
+ *       woken ({@link #wake}), gives that connection to a fresh thread, and goes on with the other one.</li>
+ *   <li>A phase method that runs past the handler timeout: the watchdog answers for it and gives the connection
+ *       to a fresh thread; the stuck thread, once the method returns, holds nothing and ends.</li>
+ * </ul>
+ *
+ * <p>Waits are on a selector of the holding thread's own ({@link #selector()}), so that another thread can wake a
+ * reader; the channel is non-blocking. Reads go through one msgpack unpacker per connection, so bytes of a next
+ * request that arrive with the current one stay with the connection, whoever holds it next. A request whose shape is
+ * wrong but whose bytes are valid msgpack gets an error response and the connection goes on; bytes that are not
+ * msgpack, exceed the limits or end mid-message close it. Either way only this connection is affected.
  */
-public final class RpcConnection implements Runnable {
+public final class RpcConnection implements Link, Runnable {
     private static final System.Logger LOG = System.getLogger(RpcConnection.class.getName());
-    /**
-     * Whether phase methods run on virtual threads here (Java 21+). junixsocket treats I/O from a virtual thread
-     * differently (non-blocking, with its own poller), and that broke the blocking read that the connection's platform
-     * thread has in progress on the same socket (the benchmark saw "Broken pipe"). So with virtual threads the
-     * connection thread waits for the event's answer and writes it itself, as before the one-hand-off change.
-     */
-    private static final boolean ANSWERS_BY_CONNECTION_THREAD = HandlerThreads.virtualThreadsAvailable();
-    /** How much longer than the handler timeout this thread waits for an answer the watchdog guarantees. */
-    private static final long ANSWER_WAIT_MARGIN_MILLIS = 5_000;
+    private static final ThreadLocal<Selector> SELECTORS = new ThreadLocal<>();
 
-    private final InputStream in;
-    private final OutputStream out;
+    private final SocketChannel channel;
     private final Dispatcher dispatcher;
     private final RpcCodec codec;
+    private final Executor threads;
     private final String name;
     private final long serverPid;
+    private final Runnable onClose;
+    private final ChannelIn in = new ChannelIn();
+    private final MessageUnpacker unpacker;
+    private final MessagePacker packer;
+    private final Object writeLock = new Object();
+
+    private volatile Thread holder;
+
+    /** The selector a holder is waiting in, for {@link #wake()}. */
+    private volatile Selector waitingIn;
+    private volatile boolean woken;
+    /** The request being answered; one at a time by the rule above. Only its id and method: see {@link #send}. */
+    private long msgid;
+    private String method;
+    private volatile boolean closed;
+    private Selector writeSelector;
 
     /**
-     * @param in the bytes from Kong
-     * @param out the bytes to Kong
+     * @param channel the accepted connection; made non-blocking here
      * @param dispatcher answers the calls
      * @param codec reads and writes messages
+     * @param threads runs a connection given away to a fresh thread (a rare case, see above)
      * @param name the connection's name in logs
      * @param serverPid the pid announced with {@code serverPid}, or -1 to send no notification
+     * @param onClose run once when the connection is closed, by whichever thread closes it
+     * @throws IOException when the channel cannot be made non-blocking
      */
-    public RpcConnection(InputStream in, OutputStream out, Dispatcher dispatcher, RpcCodec codec, String name,
-                         long serverPid) {
-        this.in = in;
-        this.out = out;
+    public RpcConnection(SocketChannel channel, Dispatcher dispatcher, RpcCodec codec, Executor threads, String name,
+                         long serverPid, Runnable onClose) throws IOException {
+        this.channel = channel;
         this.dispatcher = dispatcher;
         this.codec = codec;
+        this.threads = threads;
         this.name = name;
         this.serverPid = serverPid;
+        this.onClose = onClose;
+        channel.configureBlocking(false);
+        this.unpacker = MessagePack.newDefaultUnpacker(in);
+        this.packer = MessagePack.newDefaultPacker(new ChannelOut());
+    }
+
+    /** Announces the server's pid and serves the connection on the calling thread, until it closes or is given away. */
+    @Override
+    public void run() {
+        take();
+        if (serverPid >= 0) {
+            try {
+                synchronized (writeLock) {
+                    codec.writeNotification(packer, "serverPid", serverPid);
+                    packer.flush();
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> name + " closed: " + e);
+                close();
+                return;
+            }
+        }
+        serve();
     }
 
     @Override
-    public void run() {
-        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(in);
-             MessagePacker packer = MessagePack.newDefaultPacker(out)) {
-            if (serverPid >= 0) {
-                codec.writeNotification(packer, "serverPid", serverPid);
-                packer.flush();
-            }
-            serve(unpacker, packer);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> name + " closed: " + e);
-        } catch (InterruptedException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> name + " interrupted");
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void serve(MessageUnpacker unpacker, MessagePacker packer) throws IOException, InterruptedException {
-        ConnectionReply pending = null;
-        try {
-            while (true) {
-                RpcRequest request;
-                try {
-                    request = codec.readRequest(unpacker);
-                } catch (ProtocolException e) {
-                    awaitWritten(pending);
-                    pending = null;
-                    LOG.log(System.Logger.Level.WARNING, name + ": " + e.getMessage()
-                            + (e.inSync() ? "" : "; closing the connection"));
-                    if (e.inSync()) {
-                        write(packer, Math.max(e.msgid(), 0), "malformed request: " + e.getMessage(), null);
-                        continue;
-                    }
-                    return;
-                }
-                awaitWritten(pending);
-                pending = null;
-                if (request == null) {
-                    return;
-                }
-                ConnectionReply reply = new ConnectionReply(packer, request.msgid(), request.method());
-                Object result = null;
-                String error = null;
-                try {
-                    result = dispatcher.dispatch(request, reply);
-                } catch (RpcError e) {
-                    error = e.getMessage();
-                    LOG.log(System.Logger.Level.DEBUG, () -> name + ": " + request.method() + " failed: "
-                            + e.getMessage());
-                } catch (RuntimeException e) {
-                    error = "internal error in " + request.method() + ": " + e;
-                    LOG.log(System.Logger.Level.ERROR, name + ": " + request.method() + " failed", e);
-                }
-                if (result == Dispatcher.DEFERRED) {
-                    pending = reply;
-                    if (ANSWERS_BY_CONNECTION_THREAD) {
-                        pending = null;
-                        awaitWritten(reply);
-                    }
-                } else if (!reply.write(result, error)) {
-                    return;
-                }
-            }
-        } finally {
-            // at the end of the stream, the answer still owed is written before the connection closes (unless this
-            // thread is being interrupted: the server is stopping)
-            if (!Thread.currentThread().isInterrupted()) {
-                awaitWritten(pending);
-            }
-        }
+    public void serve() {
+        serve(this, null);
     }
 
     /**
-     * Waits until a deferred answer was written, and writes it here when a virtual thread left it: at once in
-     * practice on Java 17, since Kong only sends after reading the answer. The watchdog answers within the handler
-     * timeout, so the wait is bounded by it (plus a margin).
+     * The loop of a thread that holds a connection: read, answer, repeat. An event run here may end on another
+     * connection than it began on (its step came there); the thread then goes on with that one.
      */
-    private void awaitWritten(ConnectionReply pending) throws InterruptedException, IOException {
-        if (pending == null) {
-            return;
+    private static void serve(RpcConnection start, RpcRequest first) {
+        RpcConnection c = start;
+        RpcRequest request = first;
+        while (c != null) {
+            if (request == null) {
+                try {
+                    request = c.next(Long.MAX_VALUE);
+                } catch (IOException e) {
+                    RpcConnection gone = c;
+                    LOG.log(System.Logger.Level.DEBUG, () -> gone.name + " closed: " + e);
+                    c.close();
+                    return;
+                }
+                if (request == null) {
+                    continue; // woken by a wake() meant for an earlier wait
+                }
+            }
+            RpcRequest r = request;
+            request = null;
+            c = c.answer(r);
         }
-        long millis = dispatcher.settings().handlerTimeoutMillis() + ANSWER_WAIT_MARGIN_MILLIS;
-        boolean written;
-        try {
-            written = pending.awaitWritten(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // kept for the finally of serve() and for run()
-            throw e;
-        }
-        if (!written) {
-            LOG.log(System.Logger.Level.ERROR, name + ": no answer to " + pending.method + " within " + millis + " ms");
-            return;
-        }
-        pending.writeLeftAnswer();
     }
 
-    private boolean write(MessagePacker packer, long msgid, String error, Object result) throws IOException {
-        synchronized (packer) {
+    /** Answers one request; returns the connection this thread holds afterwards, or {@code null}. */
+    private RpcConnection answer(RpcRequest r) {
+        Object result = null;
+        String error = null;
+        try {
+            result = dispatcher.dispatch(r, this);
+        } catch (RpcError e) {
+            error = e.getMessage();
+            LOG.log(System.Logger.Level.DEBUG, () -> name + ": " + r.method() + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            return null;
+        } catch (RuntimeException e) {
+            error = "internal error in " + r.method() + ": " + e;
+            LOG.log(System.Logger.Level.ERROR, name + ": " + r.method() + " failed", e);
+        }
+        if (result instanceof Event event) {
+            Link after = event.run();
+            return after instanceof RpcConnection next && next.held() ? next : null;
+        }
+        if (result == Dispatcher.DEFERRED) {
+            return null; // a step given, with this connection, to the event that waited for it
+        }
+        return write(r.msgid(), error, result) ? this : null;
+    }
+
+    @Override
+    public boolean held() {
+        return holder == Thread.currentThread();
+    }
+
+    @Override
+    public void take() {
+        holder = Thread.currentThread();
+    }
+
+    @Override
+    public RpcRequest next(long deadlineNanos) throws IOException {
+        while (true) {
+            if (!buffered() && !awaitReadable(deadlineNanos, true)) {
+                return null;
+            }
+            RpcRequest r;
             try {
-                codec.writeResponse(packer, msgid, error, result);
+                r = codec.readRequest(unpacker);
+            } catch (ProtocolException e) {
+                LOG.log(System.Logger.Level.WARNING, name + ": " + e.getMessage()
+                        + (e.inSync() ? "" : "; closing the connection"));
+                if (!e.inSync()) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                if (!write(Math.max(e.msgid(), 0), "malformed request: " + e.getMessage(), null)) {
+                    throw new IOException("cannot answer a malformed request");
+                }
+                continue;
+            }
+            if (r == null) {
+                throw new EOFException("closed by Kong");
+            }
+            msgid = r.msgid(); // the request being answered now, whichever thread answers it
+            method = r.method();
+            return r;
+        }
+    }
+
+    @Override
+    public void wake() {
+        woken = true;
+        Selector s = waitingIn;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
+    @Override
+    public void handOff(RpcRequest pending) {
+        holder = null;
+        if (closed) {
+            return;
+        }
+        try {
+            threads.execute(() -> {
+                take();
+                serve(this, pending);
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.ERROR, name + ": no thread to go on serving it (" + e + "); closing it");
+            close();
+        }
+    }
+
+    /** Writes the answer to the request being answered. Called once per request, by whichever thread has it. */
+    @Override
+    public void send(Object result, String error) {
+        write(msgid, error, result);
+    }
+
+    /** Closes the connection (idempotent; any thread). */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        synchronized (writeLock) {
+            try {
+                packer.close(); // and the write selector, if a full socket buffer ever needed one
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        wake();
+        if (onClose != null) {
+            onClose.run();
+        }
+    }
+
+    /** @return whether the connection is closed */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** For tests: who holds it and what it waits for. */
+    String describeState() {
+        Thread h = holder;
+        return name + " holder=" + (h == null ? "none" : h.getName() + "/" + h.getState()) + " closed=" + closed
+                + " woken=" + woken + " buffered=" + buffered() + " waitingIn=" + (waitingIn != null)
+                + " msgid=" + msgid + " " + method;
+    }
+
+    private boolean write(long id, String error, Object result) {
+        synchronized (writeLock) {
+            if (closed) {
+                return false;
+            }
+            try {
+                codec.writeResponse(packer, id, error, result);
+                packer.flush();
+                return true;
             } catch (IllegalArgumentException e) {
                 // a plugin passed a value Kong cannot receive; part of the message may be out, so the connection
                 // cannot go on
-                LOG.log(System.Logger.Level.ERROR, name + ": cannot encode the answer to request " + msgid, e);
-                packer.close();
-                return false;
-            }
-            packer.flush();
-            return true;
-        }
-    }
-
-    /** The answer to one request, written by whichever thread has it: this one, or the event's. */
-    private final class ConnectionReply implements Reply {
-        private final MessagePacker packer;
-        // not the request itself: a connection keeps its last reply until Kong's next request on it, which on a
-        // connection idle in Kong's pool can be long, and the request's data (bodies, log entries) would be kept
-        // with it, promoted to the old generation and collected only by a full GC
-        private final long msgid;
-        private final String method;
-        private final CountDownLatch written = new CountDownLatch(1);
-        // the answer left for the connection thread to write (ANSWERS_BY_CONNECTION_THREAD); published by the latch
-        private boolean left;
-        private Object leftResult;
-        private String leftError;
-
-        ConnectionReply(MessagePacker packer, long msgid, String method) {
-            this.packer = packer;
-            this.msgid = msgid;
-            this.method = method;
-        }
-
-        @Override
-        public void send(Object result, String error) {
-            if (ANSWERS_BY_CONNECTION_THREAD) {
-                leftResult = result;
-                leftError = error;
-                left = true;
-                written.countDown();
-                return;
-            }
-            try {
-                write(result, error);
+                LOG.log(System.Logger.Level.ERROR, name + ": cannot encode the answer to request " + id, e);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> name + ": cannot answer " + method + ": " + e);
             }
         }
+        close();
+        return false;
+    }
 
-        /** Writes the answer left for the connection thread, if any; called by it after the latch. */
-        void writeLeftAnswer() throws IOException {
-            if (left) {
-                left = false;
-                Object result = leftResult;
-                leftResult = null;
-                if (!RpcConnection.this.write(packer, msgid, leftError, result)) {
-                    throw new IOException("the answer to " + method + " cannot be encoded");
+    /** @return whether the unpacker holds bytes not yet decoded (the start of the next request) */
+    private boolean buffered() {
+        return in.fed > unpacker.getTotalReadBytes();
+    }
+
+    /**
+     * Waits in the calling thread's selector until the channel is readable.
+     *
+     * @param deadlineNanos when to give up
+     * @param wakeable whether {@link #wake()} ends the wait
+     * @return whether it is readable; {@code false} when woken or past the deadline
+     */
+    private boolean awaitReadable(long deadlineNanos, boolean wakeable) throws IOException {
+        Selector selector = selector();
+        SelectionKey key = register(selector, SelectionKey.OP_READ);
+        waitingIn = selector;
+        try {
+            while (true) {
+                if (closed) {
+                    throw new ClosedChannelException();
+                }
+                if (wakeable && woken) {
+                    woken = false;
+                    return false;
+                }
+                long timeout = 0;
+                if (deadlineNanos != Long.MAX_VALUE) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+                }
+                if (selectFor(selector, key, timeout)) {
+                    return true;
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedIOException(name + ": interrupted");
+                }
+            }
+        } finally {
+            waitingIn = null;
+        }
+    }
+
+    /** One select; keys of connections this thread no longer holds are cancelled as they turn up. */
+    private static boolean selectFor(Selector selector, SelectionKey key, long timeout) throws IOException {
+        boolean[] ready = READY.get();
+        ready[0] = false;
+        selector.select(k -> {
+            if (k == key) {
+                ready[0] = true;
+            } else {
+                k.cancel();
+            }
+        }, timeout);
+        return ready[0];
+    }
+
+    private static final ThreadLocal<boolean[]> READY = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    private SelectionKey register(Selector selector, int ops) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null && key.isValid()) {
+            if (key.interestOps() != ops) {
+                key.interestOps(ops);
+            }
+            return key;
+        }
+        if (key != null) {
+            selector.selectNow(k -> { }); // flushes the cancelled key so the channel can register again
+        }
+        return channel.register(selector, ops);
+    }
+
+    /**
+     * @return the calling thread's own selector, opened on first use and kept for the thread's life (threads that
+     *         serve connections are long-lived pool threads; see {@link #closeSelector()})
+     */
+    static Selector selector() throws IOException {
+        Selector s = SELECTORS.get();
+        if (s == null || !s.isOpen()) {
+            s = Selector.open();
+            SELECTORS.set(s);
+        }
+        return s;
+    }
+
+    /** Closes the calling thread's selector, if it has one: call it when a thread that served connections ends. */
+    public static void closeSelector() {
+        Selector s = SELECTORS.get();
+        SELECTORS.remove();
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // gone either way
+            }
+        }
+    }
+
+    /** Reads the channel for the unpacker; waits for readability, not woken, in the middle of a message. */
+    private final class ChannelIn extends InputStream {
+        private long fed;
+        private ByteBuffer wrapped;
+        private byte[] wrappedArray;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            ByteBuffer buf = wrap(b, off, len);
+            while (true) {
+                int n = channel.read(buf);
+                if (n != 0) {
+                    if (n > 0) {
+                        fed += n;
+                    }
+                    return n;
+                }
+                awaitReadable(Long.MAX_VALUE, false);
+            }
+        }
+
+        private ByteBuffer wrap(byte[] b, int off, int len) {
+            if (b != wrappedArray) { // the unpacker reads into one buffer of its own: wrap it once
+                wrappedArray = b;
+                wrapped = ByteBuffer.wrap(b);
+            }
+            wrapped.limit(off + len).position(off);
+            return wrapped;
+        }
+    }
+
+    /** Writes the channel fully; a full socket buffer (a large answer Kong has not read yet) is waited out. */
+    private final class ChannelOut extends OutputStream {
+        private ByteBuffer wrapped;
+        private byte[] wrappedArray;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (b != wrappedArray) {
+                wrappedArray = b;
+                wrapped = ByteBuffer.wrap(b);
+            }
+            ByteBuffer buf = wrapped;
+            buf.limit(off + len).position(off);
+            while (buf.hasRemaining()) {
+                if (channel.write(buf) == 0) {
+                    awaitWritable();
                 }
             }
         }
 
-        boolean write(Object result, String error) throws IOException {
-            try {
-                return RpcConnection.this.write(packer, msgid, error, result);
-            } finally {
-                written.countDown();
+        /** Called under the write lock; a selector of the connection's own, since any thread may write. */
+        private void awaitWritable() throws IOException {
+            if (writeSelector == null) {
+                writeSelector = Selector.open();
+            }
+            SelectionKey key = register(writeSelector, SelectionKey.OP_WRITE);
+            if (!selectFor(writeSelector, key, 1000) && Thread.interrupted()) {
+                throw new InterruptedIOException(name + ": interrupted while writing");
             }
         }
 
-        boolean awaitWritten(long millis) throws InterruptedException {
-            return written.await(millis, TimeUnit.MILLISECONDS);
+        @Override
+        public void close() throws IOException {
+            if (writeSelector != null) {
+                writeSelector.close();
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.plugin.config.Default;
 import io.kjps.rpc.codec.PdkCall;
 import io.kjps.rpc.codec.StepResult;
+import io.kjps.rpc.server.HandlerThreads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

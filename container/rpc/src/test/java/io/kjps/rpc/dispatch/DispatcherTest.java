@@ -28,6 +28,7 @@ import io.kjps.plugin.config.Default;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.plugin.Phase;
+import io.kjps.rpc.server.HandlerThreads;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;

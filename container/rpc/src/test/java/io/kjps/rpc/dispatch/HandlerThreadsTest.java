@@ -3,9 +3,9 @@ package io.kjps.rpc.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.kjps.rpc.codec.DecodeLimits;
+import io.kjps.rpc.server.HandlerThreads;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -31,8 +31,8 @@ class HandlerThreadsTest {
     }
 
     @Test
-    void createPlatformNeverUsesVirtualThreadsAndIsBounded() throws Exception {
-        ExecutorService pool = HandlerThreads.createPlatform("conn-", 1);
+    void threadsArePlatformThreadsOnEveryJvmAndBounded() throws Exception {
+        ExecutorService pool = HandlerThreads.create("conn-", 1);
         CountDownLatch release = new CountDownLatch(1);
         try {
             Future<String> thread = pool.submit(() -> {
@@ -51,7 +51,6 @@ class HandlerThreadsTest {
 
     @Test
     void platformPoolIsBoundedAndRefusesBeyondItsSize() throws Exception {
-        assumeFalse(HandlerThreads.virtualThreadsAvailable(), "virtual threads are unbounded");
         ExecutorService pool = HandlerThreads.create("bounded-", 2);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(2);

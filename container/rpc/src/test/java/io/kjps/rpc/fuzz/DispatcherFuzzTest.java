@@ -10,7 +10,7 @@ import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.RpcError;
 import io.kjps.rpc.dispatch.TestPlugins;

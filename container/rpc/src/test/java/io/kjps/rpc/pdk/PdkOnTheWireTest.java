@@ -15,13 +15,13 @@ import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
 import io.kjps.rpc.server.RpcConnection;
 import io.kjps.rpc.testutil.Bytes;
-import io.kjps.rpc.testutil.Pipe;
+import io.kjps.rpc.testutil.KongEnd;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -132,16 +132,15 @@ class PdkOnTheWireTest {
                 plugin, ConfigDecoder.forType(null), "test"), "bundle");
         Dispatcher dispatcher = new Dispatcher(registry, handlerThreads,
                 new DispatcherSettings(100, 20_000, 20_000, true));
-        Pipe kongToServer = new Pipe();
-        Pipe serverToKong = new Pipe();
-        Thread connection = new Thread(new RpcConnection(kongToServer.in, serverToKong.out, dispatcher,
-                new RpcCodec(DecodeLimits.DEFAULT), "wire", -1), "wire connection");
+        KongEnd end = KongEnd.open();
+        Thread connection = new Thread(new RpcConnection(end.server, dispatcher, new RpcCodec(DecodeLimits.DEFAULT),
+                handlerThreads, "wire", -1, null), "wire connection");
         connection.start();
-        Recorder recorder = new Recorder(serverToKong.in);
+        Recorder recorder = new Recorder(end.in);
         // Kong and the server take turns, so the unpacker never holds bytes of the next message
         MessageUnpacker fromServer = MessagePack.newDefaultUnpacker(recorder);
 
-        kongToServer.out.write(request(1, "plugin.StartInstance", p -> {
+        end.out.write(request(1, "plugin.StartInstance", p -> {
             p.packMapHeader(2);
             p.packString("Name").packString("wire");
             p.packString("Config").packString("{}");
@@ -150,7 +149,7 @@ class PdkOnTheWireTest {
         assertEquals(0L, ((Map<?, ?>) started.get(3)).get("Id"), started.toString());
         recorder.take();
 
-        kongToServer.out.write(request(2, "plugin.HandleEvent", p -> {
+        end.out.write(request(2, "plugin.HandleEvent", p -> {
             p.packMapHeader(2);
             p.packString("InstanceId").packInt(0);
             p.packString("EventName").packString("access");
@@ -160,7 +159,7 @@ class PdkOnTheWireTest {
                 "Args [\"m\", 1]");
 
         // Kong's answer: the table get_memory_stats("m", 1) returns, packed by Kong (pid as an integer)
-        kongToServer.out.write(request(3, "plugin.StepMemoryStats", p -> {
+        end.out.write(request(3, "plugin.StepMemoryStats", p -> {
             p.packMapHeader(2);
             p.packString("Data");
             p.packMapHeader(2);
@@ -189,7 +188,7 @@ class PdkOnTheWireTest {
                         "could not get worker's HTTP Lua VM memory (pid: 4243): reported value is corrupted")),
                 stats.workersLuaVms());
 
-        kongToServer.out.write(request(4, "plugin.Step", p -> {
+        end.out.write(request(4, "plugin.Step", p -> {
             p.packMapHeader(2);
             p.packString("Data").packMapHeader(2);
             p.packString("password").packString("s3cr3t");
@@ -202,14 +201,14 @@ class PdkOnTheWireTest {
                 plugin.updated.get(10, TimeUnit.SECONDS));
 
         // flush returns nothing: a Step without Data
-        kongToServer.out.write(request(5, "plugin.Step", p -> {
+        end.out.write(request(5, "plugin.Step", p -> {
             p.packMapHeader(1);
             p.packString("EventId").packInt(0);
         }));
         MsgpackValues.read(fromServer, DecodeLimits.DEFAULT);
         assertEquals("940105c082" + fixstr("EventId") + "00" + fixstr("Data") + fixstr("ret"), recorder.take());
 
-        kongToServer.out.close();
+        end.out.close();
         connection.join(TimeUnit.SECONDS.toMillis(20));
         assertFalse(connection.isAlive(), "EOF ends the connection");
     }

@@ -19,11 +19,12 @@ import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
-import io.kjps.rpc.testutil.Pipe;
+import io.kjps.rpc.testutil.KongEnd;
+import java.io.OutputStream;
 import io.kjps.rpc.testutil.RecordedLines;
 import io.kjps.rpc.testutil.RecordedLines.Line;
 import java.util.ArrayDeque;
@@ -99,14 +100,14 @@ class RecordingReplayTest {
 
     /** Kong's end of one connection. */
     private final class Conn {
-        final Pipe toServer = new Pipe();
-        final Pipe toKong = new Pipe();
-        final MessageUnpacker fromServer = MessagePack.newDefaultUnpacker(toKong.in);
+        final KongEnd end = KongEnd.open();
+        final OutputStream toServer = end.out;
+        final MessageUnpacker fromServer = MessagePack.newDefaultUnpacker(end.in);
         final Thread thread;
 
         Conn(int n, Dispatcher d) throws Exception {
-            thread = new Thread(new RpcConnection(toServer.in, toKong.out, d, new RpcCodec(DecodeLimits.DEFAULT),
-                    "conn " + n, PID), "replay conn " + n);
+            thread = new Thread(new RpcConnection(end.server, d, new RpcCodec(DecodeLimits.DEFAULT), handlerThreads,
+                    "conn " + n, PID, null), "replay conn " + n);
             thread.start();
             assertEquals(List.of(2L, "serverPid", PID), read(), "conn " + n + " starts with serverPid");
         }
@@ -116,9 +117,10 @@ class RecordingReplayTest {
         }
 
         void close() throws Exception {
-            toServer.out.close();
+            toServer.close();
             thread.join(TimeUnit.SECONDS.toMillis(20));
             assertFalse(thread.isAlive(), thread.getName() + " ends at EOF");
+            end.close();
         }
     }
 
@@ -157,7 +159,7 @@ class RecordingReplayTest {
                     c = new Conn(l.conn(), dispatcher);
                     open.put(l.conn(), c);
                 }
-                c.toServer.out.write(l.bytes());
+                c.toServer.write(l.bytes());
                 Line want = expected.get(l.conn()).poll();
                 assertNotNull(want, file + " seq " + l.seq() + ": the reference answered");
                 assertAnswer(file + " seq " + l.seq() + "/" + want.seq(), l, want, c.read());

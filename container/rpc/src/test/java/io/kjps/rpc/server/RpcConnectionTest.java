@@ -21,12 +21,12 @@ import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
 import io.kjps.rpc.testutil.Bytes;
-import io.kjps.rpc.testutil.Pipe;
+import io.kjps.rpc.testutil.KongEnd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -64,8 +64,11 @@ class RpcConnectionTest {
 
     /** The JS reference's hello plugin in Java (conversations/plugins/hello.js). */
     static final class Hello implements KongPhaseHandler<HelloConfig> {
+        static final List<String> THREADS = java.util.Collections.synchronizedList(new ArrayList<>());
+
         @Override
         public void access(Kong kong, HelloConfig config) {
+            THREADS.add(Thread.currentThread().getName());
             String name = kong.request().getHeader("x-name");
             kong.response().setHeader("x-hello", "hello " + (name == null ? "undefined" : name));
             kong.response().setHeader("x-hello-greeting", config.greeting());
@@ -94,38 +97,40 @@ class RpcConnectionTest {
         assertTrue(handlerThreads.awaitTermination(10, TimeUnit.SECONDS));
     }
 
-    /** Streams that remember being closed. */
-    static final class Tracked {
-        final AtomicBoolean inClosed = new AtomicBoolean();
-        final AtomicBoolean outClosed = new AtomicBoolean();
-        final ByteArrayOutputStream out = new ByteArrayOutputStream() {
-            @Override
-            public void close() {
-                outClosed.set(true);
-            }
-        };
+    /** What one connection wrote, whole. */
+    record Served(byte[] written, List<Object> values) {
+    }
 
-        InputStream in(InputStream source) {
-            return new java.io.FilterInputStream(source) {
-                @Override
-                public void close() {
-                    inClosed.set(true);
+    /**
+     * Runs one connection on a thread named {@code connection-under-test}: Kong's end sends {@code kong} (one byte per
+     * write when {@code oneByteWrites}) and then EOF; returns every byte the server wrote until it closed. The thread
+     * ends then too, unless it runs an event still waiting for a step that may come on another connection.
+     */
+    private Served serveWhole(byte[] kong, long pid, boolean oneByteWrites) throws Exception {
+        try (KongEnd end = KongEnd.open()) {
+            RpcConnection c = new RpcConnection(end.server, dispatcher, codec, handlerThreads, "test", pid, null);
+            Thread t = new Thread(c, "connection-under-test");
+            t.start();
+            if (oneByteWrites) {
+                for (byte x : kong) {
+                    end.out.write(x);
                 }
-            };
+            } else {
+                end.out.write(kong);
+            }
+            end.out.close();
+            byte[] written = end.readAll();
+            if (dispatcher.events().isEmpty()) {
+                t.join(TimeUnit.SECONDS.toMillis(20));
+                assertFalse(t.isAlive(), "the connection's thread ends at EOF");
+            }
+            assertTrue(end.serverClosed(), "the connection closes its channel at EOF");
+            return new Served(written, values(written));
         }
     }
 
-    /** Runs one connection to its end on this thread; returns every value it wrote. */
-    private List<Object> serve(InputStream in, long pid, Tracked tracked) throws Exception {
-        RpcConnection c = new RpcConnection(tracked.in(in), tracked.out, dispatcher, codec, "test", pid);
-        c.run();
-        assertTrue(tracked.inClosed.get(), "the connection closes its input");
-        assertTrue(tracked.outClosed.get(), "the connection closes its output");
-        return values(tracked.out.toByteArray());
-    }
-
     private List<Object> serve(byte[] in, long pid) throws Exception {
-        return serve(new ByteArrayInputStream(in), pid, new Tracked());
+        return serveWhole(in, pid, false).values();
     }
 
     private static List<Object> values(byte[] bytes) throws Exception {
@@ -156,10 +161,8 @@ class RpcConnectionTest {
 
     @Test
     void serverPidFirstThenEveryAnswerInOrder() throws Exception {
-        Tracked t = new Tracked();
         byte[] kong = hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5);
-        serve(new ByteArrayInputStream(kong), 4242, t);
-        byte[] written = t.out.toByteArray();
+        byte[] written = serveWhole(kong, 4242, false).written();
         String pidNotification = "9302a9" + ascii("serverPid") + "cd1092";
         assertEquals(pidNotification, toHex(Arrays.copyOf(written, pidNotification.length() / 2)),
                 "the first bytes are [2, \"serverPid\", 4242]");
@@ -176,51 +179,22 @@ class RpcConnectionTest {
     }
 
     @Test
-    void eventAnswersAreWrittenByTheEventsThreadOnPlatformThreads() throws Exception {
-        List<String> writers = java.util.Collections.synchronizedList(new ArrayList<>());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        java.io.OutputStream out = new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                bytes.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                bytes.write(b, off, len);
-            }
-
-            @Override
-            public void flush() {
-                writers.add(Thread.currentThread().getName());
-            }
-        };
-        Thread connection = new Thread(() -> new RpcConnection(new ByteArrayInputStream(
-                hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5)), out, dispatcher, codec, "test", -1).run(),
-                "connection-under-test");
-        connection.start();
-        connection.join(30_000);
-        assertFalse(connection.isAlive());
-        List<Object> answers = values(bytes.toByteArray());
+    void eventsRunOnTheThreadThatReadsTheirConnection() throws Exception {
+        Hello.THREADS.clear();
+        List<Object> answers = serve(hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5), -1);
         assertEquals(5, answers.size());
         assertStep(answers.get(4), 5, 0, "ret");
-        assertEquals("connection-under-test", writers.get(0), "StartInstance is answered on the connection thread");
-        // HandleEvent and every Step: answered by the phase method's thread, so the connection thread never waits
-        // for a phase method; on Java 21+ the phase method runs on a virtual thread and the connection thread writes
-        String eventWriter = HandlerThreads.virtualThreadsAvailable() ? "connection-under-test" : "conn-test-";
-        assertTrue(writers.size() >= 5, writers.toString());
-        for (String w : writers.subList(1, 5)) {
-            assertTrue(w.startsWith(eventWriter), writers.toString());
-        }
+        // the phase method ran on the connection's own thread, which also read each step: no hand-off at all
+        assertEquals(List.of("connection-under-test"), Hello.THREADS);
     }
 
     @Test
     void finalAnswerIsByteExact() throws Exception {
-        Tracked t = new Tracked();
-        List<Object> out = serve(new ByteArrayInputStream(hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5)), -1, t);
+        Served served = serveWhole(hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5), -1, false);
+        List<Object> out = served.values();
         assertEquals(5, out.size(), "no serverPid with pid -1");
         assertEquals(List.of(1L, 1L), ((List<?>) out.get(0)).subList(0, 2), "the first thing written is a response");
-        String all = toHex(t.out.toByteArray());
+        String all = toHex(served.written());
         // hello-alice.jsonl seq 12 is 940105c082a444617461a3726574a74576656e74496400 (JS puts Data first)
         assertTrue(all.endsWith("940105c082" + fixstr("EventId") + "00" + fixstr("Data") + fixstr("ret")), all);
     }
@@ -241,10 +215,9 @@ class RpcConnectionTest {
 
     @Test
     void malformedRequestErrorIsByteExact() throws Exception {
-        Tracked t = new Tracked();
-        serve(new ByteArrayInputStream(hex("94 00 07 2a 90")), -1, t);
+        byte[] written = serveWhole(hex("94 00 07 2a 90"), -1, false).written();
         String msg = "malformed request: expected the method name as a string, got integer 42";
-        assertEquals("940107d9" + String.format("%02x", msg.length()) + ascii(msg) + "c0", toHex(t.out.toByteArray()));
+        assertEquals("940107d9" + String.format("%02x", msg.length()) + ascii(msg) + "c0", toHex(written));
     }
 
     @Test
@@ -278,41 +251,39 @@ class RpcConnectionTest {
 
     @Test
     void garbageOnOneConnectionWhileAnotherIsWaiting() throws Exception {
-        Pipe kongToServer = new Pipe();
-        Pipe serverToKong = new Pipe();
-        Thread live = new Thread(new RpcConnection(kongToServer.in, serverToKong.out, dispatcher, codec, "live",
-                -1), "live connection");
+        KongEnd end = KongEnd.open();
+        Thread live = new Thread(new RpcConnection(end.server, dispatcher, codec, handlerThreads, "live", -1, null),
+                "live connection");
         live.start();
-        MessageUnpacker fromServer = org.msgpack.core.MessagePack.newDefaultUnpacker(serverToKong.in);
-        kongToServer.out.write(hex(START));
+        MessageUnpacker fromServer = org.msgpack.core.MessagePack.newDefaultUnpacker(end.in);
+        end.out.write(hex(START));
         assertEquals(0L, ((Map<?, ?>) ((List<?>) MsgpackValues.read(fromServer, DecodeLimits.DEFAULT)).get(3))
                 .get("Id"));
-        kongToServer.out.write(hex(HANDLE));
+        end.out.write(hex(HANDLE));
         assertStep(MsgpackValues.read(fromServer, DecodeLimits.DEFAULT), 2, 0,
                 call("kong.request.get_header", "x-name"));
 
         assertEquals(List.of(), serve(hex("c1"), -1));
 
-        kongToServer.out.write(hex(STEP_ALICE));
+        end.out.write(hex(STEP_ALICE));
         assertStep(MsgpackValues.read(fromServer, DecodeLimits.DEFAULT), 3, 0,
                 call("kong.response.set_header", "x-hello", "hello Alice"));
-        kongToServer.out.close();
+        end.out.close();
         live.join(TimeUnit.SECONDS.toMillis(20));
         assertFalse(live.isAlive(), "EOF ends the connection");
-        assertTrue(kongToServer.readerClosed());
+        assertTrue(end.serverClosed());
+        end.close();
     }
 
     @Test
     void oneBytePerReadIsServedTheSame() throws Exception {
-        Tracked t = new Tracked();
-        List<Object> out = serve(new Bytes.OneByteAtATime(hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5)), -1,
-                t);
+        List<Object> out = serveWhole(hex(START + HANDLE + STEP_ALICE + STEP_4 + STEP_5), -1, true).values();
         assertEquals(5, out.size());
         assertStep(out.get(4), 5, 0, "ret");
     }
 
     @Test
-    void interruptedConnectionThreadReturns() throws Exception {
+    void stoppingEndsAPhaseMethodBlockedInPluginCodeAndTheConnection() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         PluginRegistry registry = new PluginRegistry();
@@ -329,21 +300,25 @@ class RpcConnectionTest {
         byte[] kong = concat(hex("94 00 01", "b4", ascii("plugin.StartInstance"), "91 82", fixstr("Name"),
                 fixstr("slow"), fixstr("Config"), fixstr("{}")), hex("94 00 02 b2", ascii("plugin.HandleEvent"),
                 "91 82", fixstr("InstanceId"), "00", fixstr("EventName"), fixstr("access")));
-        Pipe kongToServer = new Pipe();
-        Pipe serverToKong = new Pipe();
-        CompletableFuture<Boolean> interruptedAfterRun = new CompletableFuture<>();
+        KongEnd end = KongEnd.open();
+        RpcConnection connection = new RpcConnection(end.server, slow, codec, handlerThreads, "slow", -1, null);
+        CompletableFuture<Void> returned = new CompletableFuture<>();
         Thread t = new Thread(() -> {
-            new RpcConnection(kongToServer.in, serverToKong.out, slow, codec, "slow", -1).run();
-            interruptedAfterRun.complete(Thread.currentThread().isInterrupted());
+            connection.run();
+            returned.complete(null);
         });
         t.start();
-        kongToServer.out.write(kong);
+        end.out.write(kong);
         try {
             assertTrue(entered.await(20, TimeUnit.SECONDS));
-            t.interrupt();
-            assertEquals(true, interruptedAfterRun.get(20, TimeUnit.SECONDS), "run() returns, interrupt kept");
+            // what the socket server does when it stops: end the events, close the connections
+            slow.cancelEvents(null, "the server is stopping");
+            connection.close();
+            returned.get(20, TimeUnit.SECONDS);
+            assertTrue(end.serverClosed());
         } finally {
             release.countDown();
+            end.close();
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Who may talk to the server once the socket file's mode let them connect: with an allow-list of peer user ids
- * ({@code kjps.socket.allowed.uids}), a peer whose credentials (SO_PEERCRED, through junixsocket) are not on the
+ * ({@code kjps.socket.allowed.uids}), a peer whose credentials (SO_PEERCRED) are not on the
  * list, or cannot be read, is refused; without a list every peer is admitted.
  */
 final class PeerPolicy {
@@ -27,12 +27,14 @@ final class PeerPolicy {
         if (allowedUids.isEmpty()) {
             return true;
         }
-        long uid = c.peerUid();
-        if (uid >= 0 && allowedUids.contains(uid)) {
-            return true;
+        for (long uid : allowedUids) {
+            if (c.peerIs(uid)) {
+                return true;
+            }
         }
+        String user = c.peerUser();
         LOG.log(System.Logger.Level.WARNING, "refused connection " + n + " from "
-                + (uid < 0 ? "a peer whose user id cannot be read" : "uid " + uid)
+                + (user == null ? "a peer whose user id cannot be read" : "user " + user)
                 + ": not in kjps.socket.allowed.uids " + allowedUids);
         return false;
     }

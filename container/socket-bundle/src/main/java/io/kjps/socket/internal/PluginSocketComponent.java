@@ -2,7 +2,7 @@ package io.kjps.socket.internal;
 
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.dispatch.Dispatcher;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
@@ -160,7 +160,7 @@ public final class PluginSocketComponent {
         }
         handlerThreads = HandlerThreads.create("kong-event-", 4096);
         dispatcher = new Dispatcher(registry, handlerThreads, settings.dispatcher());
-        server = new SocketServer(new io.kjps.socket.internal.transport.JunixsocketProvider(), settings, dispatcher);
+        server = new SocketServer(new io.kjps.socket.internal.transport.JdkUnixSockets(), settings, dispatcher);
         try {
             server.start();
         } catch (Exception | LinkageError e) {
@@ -184,8 +184,7 @@ public final class PluginSocketComponent {
                 LOG.log(System.Logger.Level.INFO, "dropped " + n + " instances unused for " + idle + " ms");
             }
         }, sweep, sweep, TimeUnit.MILLISECONDS);
-        LOG.log(System.Logger.Level.INFO, "listening on " + settings.socket() + " (MsgPack:1, "
-                + (HandlerThreads.virtualThreadsAvailable() ? "virtual threads" : "platform threads") + ")");
+        LOG.log(System.Logger.Level.INFO, "listening on " + settings.socket() + " (MsgPack:1)");
         status = register(context, "kjps.socket.ready", settings.socket().toString());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "kong");

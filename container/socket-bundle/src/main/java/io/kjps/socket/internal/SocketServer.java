@@ -3,7 +3,7 @@ package io.kjps.socket.internal;
 import io.kjps.rpc.codec.DecodeLimits;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.dispatch.Dispatcher;
-import io.kjps.rpc.dispatch.HandlerThreads;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.server.RpcConnection;
 import io.kjps.socket.internal.transport.UnixConnection;
 import io.kjps.socket.internal.transport.UnixListener;
@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Accepts Kong's connections on the unix socket and serves each one with an {@link RpcConnection} on its own
- * thread. Knows nothing of OSGi.
+ * Accepts Kong's connections on the unix socket and serves each one with an {@link RpcConnection}, starting on a
+ * thread of its own (which thread serves it later is {@link RpcConnection}'s business). Knows nothing of OSGi.
  *
  * <p>Stopping: the listener closes first (no new connections), events in flight get a bounded time to finish,
  * then open connections are closed.
@@ -31,9 +31,9 @@ final class SocketServer {
     private final SocketSettings settings;
     private final Dispatcher dispatcher;
     private final RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
-    // platform threads even on Java 21+: see HandlerThreads.createPlatform (junixsocket and virtual threads)
-    private final ExecutorService connectionThreads = HandlerThreads.createPlatform("kong-connection-", 65_536);
-    private final Set<UnixConnection> open = ConcurrentHashMap.newKeySet();
+    // a connection's thread also runs its events (RpcConnection): one pool for both
+    private final ExecutorService connectionThreads = HandlerThreads.create("kong-connection-", 65_536);
+    private final Set<RpcConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final long pid = ProcessHandle.current().pid();
     private final PeerPolicy peers;
@@ -88,28 +88,30 @@ final class SocketServer {
                 close(c);
                 continue;
             }
-            open.add(c);
+            RpcConnection[] connection = new RpcConnection[1];
             try {
-                connectionThreads.execute(() -> serve(c, n));
+                connection[0] = new RpcConnection(c.channel(), dispatcher, codec, connectionThreads,
+                        "connection " + n, pid, () -> open.remove(connection[0]));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot serve connection " + n + ": " + e);
+                close(c);
+                continue;
+            }
+            open.add(connection[0]);
+            if (stopping) {
+                connection[0].close();
+                continue;
+            }
+            try {
+                connectionThreads.execute(connection[0]);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "no thread for connection " + n + ": " + e);
-                close(c);
+                connection[0].close();
             }
         }
     }
 
-    private void serve(UnixConnection c, long n) {
-        try {
-            new RpcConnection(c.in(), c.out(), dispatcher, codec, "connection " + n, pid).run();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + n + ": " + e);
-        } finally {
-            close(c);
-        }
-    }
-
-    private void close(UnixConnection c) {
-        open.remove(c);
+    private static void close(UnixConnection c) {
         try {
             c.close();
         } catch (IOException ignored) {
@@ -156,8 +158,8 @@ final class SocketServer {
                     + " ms; ending them");
         }
         dispatcher.cancelEvents(null, "the server is stopping");
-        for (UnixConnection c : open) {
-            close(c);
+        for (RpcConnection c : open) {
+            c.close();
         }
         connectionThreads.shutdownNow();
         if (acceptThread != null) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kjps.socket.internal.transport.UnixConnection;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -61,18 +59,18 @@ class SecuritySettingsTest {
     private static UnixConnection peer(long uid) {
         return new UnixConnection() {
             @Override
-            public InputStream in() {
-                return InputStream.nullInputStream();
+            public java.nio.channels.SocketChannel channel() {
+                throw new UnsupportedOperationException();
             }
 
             @Override
-            public OutputStream out() {
-                return OutputStream.nullOutputStream();
+            public boolean peerIs(long wanted) {
+                return uid >= 0 && uid == wanted;
             }
 
             @Override
-            public long peerUid() {
-                return uid;
+            public String peerUser() {
+                return uid < 0 ? null : Long.toString(uid);
             }
 
             @Override

@@ -1,25 +1,20 @@
 package io.kjps.socket.internal.transport;
 
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
 
 /** One accepted connection. */
 public interface UnixConnection extends Closeable {
 
-    /**
-     * @return the bytes from the peer
-     * @throws IOException when the connection is closed
-     */
-    InputStream in() throws IOException;
+    /** @return the connection's channel */
+    SocketChannel channel();
 
     /**
-     * @return the bytes to the peer
-     * @throws IOException when the connection is closed
+     * @param uid a user id
+     * @return whether the peer's credentials (SO_PEERCRED) say it runs as that user; {@code false} when unknown
      */
-    OutputStream out() throws IOException;
+    boolean peerIs(long uid);
 
-    /** @return the peer's user id, or -1 when unknown */
-    long peerUid();
+    /** @return the peer's user name (or id, for a user without a name), or {@code null} when unknown */
+    String peerUser();
 }
