@@ -283,6 +283,10 @@ public final class KongMetaschemaCheck {
                 if (!isString(value)) {
                     return "expected a string";
                 }
+                // Schema:validate_field gives a string field without len_min the value 1 (kong/db/schema/init.lua)
+                if (!field.has("len_min") && value.getAsString().isEmpty()) {
+                    return "length must be at least 1";
+                }
             }
             case "boolean" -> {
                 if (!(value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean())) {

@@ -30,6 +30,9 @@ class KongMetaschemaCheckTest {
             + "\"default\":\"dflt\"}},{\"list\":{\"type\":\"array\",\"elements\":{\"type\":\"string\"},\"default\":[]}},"
             + "{\"nested\":{\"type\":\"record\",\"fields\":[{\"n\":{\"type\":\"integer\",\"default\":7}}]}}]}}]}",
         "{\"name\":\"block\",\"fields\":[{\"config\":{\"type\":\"record\",\"fields\":[]}}]}",
+        // an empty default on a string that says it may be empty
+        "{\"name\":\"x\",\"fields\":[{\"config\":{\"type\":\"record\",\"fields\":[{\"s\":{\"type\":\"string\","
+            + "\"default\":\"\",\"len_min\":0}}]}}]}",
         // attributes the metaschema does not restrict to a type
         "{\"name\":\"x\",\"fields\":[{\"config\":{\"type\":\"record\",\"fields\":[{\"n\":{\"type\":\"integer\","
             + "\"gt\":0,\"len_min\":1,\"required\":true,\"encrypted\":true}}]}}]}",
@@ -61,6 +64,8 @@ class KongMetaschemaCheckTest {
         "{\"a\":{\"type\":\"string\",\"one_of\":[\"x\"],\"default\":\"y\"}} | config.a: default \"y\" is not valid: not one of [\"x\"]",
         "{\"a\":{\"type\":\"array\",\"elements\":{\"type\":\"integer\"},\"default\":[\"1\"]}} | config.a: default [\"1\"] is not valid: element \"1\": expected an integer",
         "{\"a\":{\"type\":\"record\",\"fields\":[],\"default\":{\"b\":1}}} | config.a: default {\"b\":1} is not valid: unknown field b",
+        // the json-transform sample's schema before the rule was applied: Kong 3.9.3 refused to load it
+        "{\"a\":{\"type\":\"string\",\"default\":\"\"}}               | config.a: default \"\" is not valid: length must be at least 1",
         "{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}}     | config.fields: each entry must be an object with exactly one key: {\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}}",
     })
     void namesEachViolation(String field, String violation) {

@@ -159,7 +159,12 @@ class KongPluginProcessorErrorsTest {
                         + "(2 elements)"),
                 error("@StartsWith(\"https://\") @Default(\"http://x\") String url",
                         "\"http://x\" does not start with \"https://\""),
-                error("@Uuid @Default(\"not-a-uuid\") String id", "\"not-a-uuid\" is not a UUID"));
+                error("@Uuid @Default(\"not-a-uuid\") String id", "\"not-a-uuid\" is not a UUID"),
+                // Kong gives every string field without len_min the value 1 and checks each default against it
+                error("@LenMin(1) @Default(\"\") String s", "is shorter than len_min 1 (0 bytes of UTF-8)"),
+                error("@Default(\"[\\\"a\\\", \\\"\\\"]\") List<String> xs", "\"\" at [1] is empty, and Kong accepts no "
+                        + "empty string in a field without len_min"),
+                error("@Default(\"{\\\"k\\\": \\\"\\\"}\") Map<String, String> m", "\"\" at .k is empty"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -337,7 +337,20 @@ public final class ConfigSchemas {
             return null;
         }
         Map<String, Object> attributes = attributes(e, type, label);
-        return attributes == null ? null : new KongType.Field(kongName, e, type, attributes);
+        if (attributes == null) {
+            return null;
+        }
+        if (type instanceof KongType.Record r && !attributes.containsKey("required")
+                && !attributes.containsKey("default") && !r.fillableFromDefaults()) {
+            // Kong would make this record required and could not fill it from defaults, so every config leaving it
+            // out would fail; the Java field may be absent, which Kong spells required = false (the config then
+            // carries null, and the field is null)
+            Map<String, Object> optional = new LinkedHashMap<>();
+            optional.put("required", false);
+            optional.putAll(attributes);
+            attributes = optional;
+        }
+        return new KongType.Field(kongName, e, type, attributes);
     }
 
     // ---- types
@@ -587,6 +600,12 @@ public final class ConfigSchemas {
 
         Object defaultValue = null;
         if ((am = annotation(e, DEFAULT)) != null) {
+            if (type.kong().equals("string") && ((String) value(am, "value")).isEmpty()
+                    && !constraints.containsKey("len_min")) {
+                // Kong gives a string field without len_min the value 1 and checks the default against it, so it
+                // would refuse the schema: a field whose default is empty may be empty, which Kong spells len_min 0
+                constraints.put("len_min", 0);
+            }
             defaultValue = defaultValue(e, am, type, constraints, label);
             if (defaultValue == null) {
                 ok = false;

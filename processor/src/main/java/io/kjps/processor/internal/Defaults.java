@@ -11,11 +11,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks a {@code @Default} value against its field the way Kong will: Kong stores the default when a config leaves
- * the field out and then validates the config, so a default that does not fit the field's type, its {@code one_of},
- * {@code between}, {@code gt}, {@code len_min}, {@code len_max}, {@code starts_with} or {@code uuid} would make every
- * such config fail. ({@code match} takes a Lua pattern and is not checked here.) The value must also fit the Java
- * type the server decodes it into ({@code int} range, enum constants).
+ * Checks a {@code @Default} value against its field the way Kong will. Kong's plugin loader validates every default
+ * against its own field when it loads the schema (the metaschema declares {@code default = { type = "self" }}), and
+ * refuses to start on a default that does not fit the field's type, its {@code one_of}, {@code between}, {@code gt},
+ * {@code len_min}, {@code len_max}, {@code starts_with} or {@code uuid}. ({@code match} takes a Lua pattern and is
+ * not checked here.) A string is measured against an implicit {@code len_min} of 1 when its field declares none:
+ * Kong's {@code Schema:validate_field} gives every string field without {@code len_min} the value 1 ("empty strings
+ * are not accepted by default", {@code kong/db/schema/init.lua}), for the elements of arrays, sets and maps too. The
+ * value must also fit the Java type the server decodes it into ({@code int} range, enum constants).
  *
  * <p>The check also normalises the value for writing: integers become {@link Long}, other numbers {@link Double}.
  */
@@ -77,6 +80,7 @@ public final class Defaults {
             Set<Object> seen = new HashSet<>();
             for (int i = 0; i < list.size(); i++) {
                 Object element = normalize(list.get(i), c.elements(), path + "[" + i + "]");
+                notEmpty(element, path + "[" + i + "]");
                 if (c.kong().equals("set") && !seen.add(element)) {
                     throw new Invalid(describe(element) + at(path + "[" + i + "]")
                             + " repeats an element of the set");
@@ -92,7 +96,10 @@ public final class Defaults {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String key = (String) e.getKey();
-                out.put(key, normalize(e.getValue(), m.values(), path + "." + key));
+                notEmpty(key, path + " (a key)");
+                Object entry = normalize(e.getValue(), m.values(), path + "." + key);
+                notEmpty(entry, path + "." + key);
+                out.put(key, entry);
             }
             return out;
         }
@@ -114,6 +121,14 @@ public final class Defaults {
             out.put(key, check(e.getValue(), field.type(), constraints, path + "." + key));
         }
         return out;
+    }
+
+    /** An element, key or value of a collection default: its field has no len_min, so Kong's implicit 1 holds. */
+    private static void notEmpty(Object v, String path) throws Invalid {
+        if (v instanceof String str && str.isEmpty()) {
+            throw new Invalid("\"\"" + at(path) + " is empty, and Kong accepts no empty string in a field without "
+                    + "len_min (it gives every string field len_min 1)");
+        }
     }
 
     private static Object scalar(Object value, KongType.Scalar s, String path) throws Invalid {
@@ -188,6 +203,10 @@ public final class Defaults {
         if (lenMin instanceof Number min && length >= 0 && length < min.intValue()) {
             throw new Invalid(describe(v) + at(path) + " is shorter than len_min " + min + " (" + length + unit
                     + ")");
+        }
+        if (lenMin == null && v instanceof String str && str.isEmpty()) {
+            throw new Invalid("\"\"" + at(path) + " is empty, and Kong accepts no empty string in a field without "
+                    + "len_min (it gives every string field len_min 1): give the field @LenMin(0)");
         }
         Object lenMax = attributes.get("len_max");
         if (lenMax instanceof Number max && length >= 0 && length > max.intValue()) {

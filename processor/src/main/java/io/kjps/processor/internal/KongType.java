@@ -150,6 +150,31 @@ public sealed interface KongType {
             m.put("fields", list);
             return m;
         }
+
+        /**
+         * Whether Kong can build this record, when a config leaves it out, from its fields' defaults alone. Kong makes
+         * every record field required unless it says {@code required = false} ({@code make_records_required},
+         * {@code kong/db/schema/entity.lua}) and fills a missing required record with its fields' defaults
+         * ({@code process_auto_fields}); a required field without a default left in it fails the whole config
+         * ("required field missing").
+         *
+         * @return {@code false} when some field, here or in a record Kong would build along, is required and has no
+         *         default
+         */
+        public boolean fillableFromDefaults() {
+            for (Field f : fields) {
+                Map<String, Object> a = f.attributes();
+                boolean required = Boolean.TRUE.equals(a.get("required"))
+                        || (f.type() instanceof Record && !Boolean.FALSE.equals(a.get("required")));
+                if (!required || a.containsKey("default")) {
+                    continue;
+                }
+                if (!(f.type() instanceof Record r) || !r.fillableFromDefaults()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**

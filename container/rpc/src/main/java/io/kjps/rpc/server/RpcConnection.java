@@ -368,19 +368,30 @@ public final class RpcConnection implements Link, Runnable {
 
     /** One select; keys of connections this thread no longer holds are cancelled as they turn up. */
     private static boolean selectFor(Selector selector, SelectionKey key, long timeout) throws IOException {
-        boolean[] ready = READY.get();
-        ready[0] = false;
-        selector.select(k -> {
+        Ready ready = READY.get();
+        ready.key = key;
+        ready.seen = false;
+        selector.select(ready, timeout);
+        ready.key = null;
+        return ready.seen;
+    }
+
+    /** The select action of one thread, kept so that a select allocates nothing. */
+    private static final class Ready implements java.util.function.Consumer<SelectionKey> {
+        SelectionKey key;
+        boolean seen;
+
+        @Override
+        public void accept(SelectionKey k) {
             if (k == key) {
-                ready[0] = true;
+                seen = true;
             } else {
                 k.cancel();
             }
-        }, timeout);
-        return ready[0];
+        }
     }
 
-    private static final ThreadLocal<boolean[]> READY = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ThreadLocal<Ready> READY = ThreadLocal.withInitial(Ready::new);
 
     private SelectionKey register(Selector selector, int ops) throws IOException {
         SelectionKey key = channel.keyFor(selector);
