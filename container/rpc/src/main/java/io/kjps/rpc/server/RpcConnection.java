@@ -3,6 +3,7 @@ package io.kjps.rpc.server;
 import io.kjps.rpc.codec.ProtocolException;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.codec.RpcRequest;
+import io.kjps.rpc.codec.ScratchPacker;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.Event;
 import io.kjps.rpc.dispatch.Link;
@@ -101,7 +102,7 @@ public final class RpcConnection implements Link, Runnable {
         this.onClose = onClose;
         channel.configureBlocking(false);
         this.unpacker = MessagePack.newDefaultUnpacker(in);
-        this.packer = MessagePack.newDefaultPacker(new ChannelOut());
+        this.packer = new ScratchPacker(new ChannelOut());
     }
 
     /** Announces the server's pid and serves the connection on the calling thread, until it closes or is given away. */
