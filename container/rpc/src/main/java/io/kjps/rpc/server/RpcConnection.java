@@ -10,7 +10,6 @@ import io.kjps.rpc.dispatch.Link;
 import io.kjps.rpc.dispatch.RpcError;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.MessageBuffer;
+import org.msgpack.core.buffer.MessageBufferInput;
 
 /**
  * One connection from Kong (docs/protocol.md §4.1, §4.2), and the one place that decides which thread does what.
@@ -434,44 +435,47 @@ public final class RpcConnection implements Link, Runnable {
         }
     }
 
-    /** Reads the channel for the unpacker; waits for readability, not woken, in the middle of a message. */
-    private final class ChannelIn extends InputStream {
+    /**
+     * Reads the channel for the unpacker into one array of the connection's; waits for readability, not woken, in the
+     * middle of a message. msgpack-core's stream input wraps every read in a new {@code MessageBuffer}; here the
+     * views of the array are kept by length (Kong's messages come in few sizes), so a read allocates nothing once
+     * its size was seen. A view stays valid until the next read, as the unpacker requires.
+     */
+    private final class ChannelIn implements MessageBufferInput {
+        private static final int SIZE = 8192;
+        private static final int VIEWS = 1024;
+        private final byte[] array = new byte[SIZE];
+        private final ByteBuffer wrapped = ByteBuffer.wrap(array);
+        private final MessageBuffer[] views = new MessageBuffer[VIEWS];
         private long fed;
-        private ByteBuffer wrapped;
-        private byte[] wrappedArray;
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            ByteBuffer buf = wrap(b, off, len);
+        public MessageBuffer next() throws IOException {
+            wrapped.clear();
             while (true) {
-                int n = channel.read(buf);
-                if (n != 0) {
-                    if (n > 0) {
-                        fed += n;
+                int n = channel.read(wrapped);
+                if (n < 0) {
+                    return null;
+                }
+                if (n > 0) {
+                    fed += n;
+                    if (n >= VIEWS) {
+                        return MessageBuffer.wrap(array, 0, n);
                     }
-                    return n;
+                    MessageBuffer view = views[n];
+                    if (view == null) {
+                        view = MessageBuffer.wrap(array, 0, n);
+                        views[n] = view;
+                    }
+                    return view;
                 }
                 awaitReadable(Long.MAX_VALUE, false);
             }
         }
 
-        private ByteBuffer wrap(byte[] b, int off, int len) {
-            if (b != wrappedArray) { // the unpacker reads into one buffer of its own: wrap it once
-                wrappedArray = b;
-                wrapped = ByteBuffer.wrap(b);
-            }
-            wrapped.limit(off + len).position(off);
-            return wrapped;
+        @Override
+        public void close() {
+            // the channel is closed by the connection
         }
     }
 
