@@ -148,6 +148,13 @@ public final class BenchMain {
                 results.put(name, new LinkedHashMap<>());
                 pacedResults.put(name, new LinkedHashMap<>());
             }
+            // how a fresh server reaches its steady throughput: Kong-paced hello at 16 in short windows, from the start
+            int curveSeconds = Integer.parseInt(opt("warmup-curve-s", "8"));
+            if (curveSeconds > 0) {
+                for (ServerUnderTest s : servers) {
+                    warmupCurves.put(s.name(), warmupCurve(kong.get(s.name()), s, curveSeconds));
+                }
+            }
             // warm-up: every scenario on every server, at the highest concurrency
             int warmConc = Arrays.stream(concurrency).max().orElse(16);
             long warmEach = warmupMillis / scenarios.size() / (fast && paced ? 2 : 1);
@@ -217,6 +224,7 @@ public final class BenchMain {
             table(md, results);
             ratios(md, results);
         }
+        warmup(md);
         gc(md, pauses);
         String startup = startup();
         md.append(startup);
@@ -233,6 +241,45 @@ public final class BenchMain {
         }
         md.append(".\n");
         return md.toString();
+    }
+
+    private final Map<String, double[]> warmupCurves = new LinkedHashMap<>();
+    private static final long CURVE_WINDOW_MS = 250;
+
+    /** Events/s of consecutive windows of Kong-paced hello at 16 (1 worker) on a server that has just started. */
+    private double[] warmupCurve(KongSide side, ServerUnderTest s, int seconds) throws Exception {
+        int n = (int) (seconds * 1000 / CURVE_WINDOW_MS);
+        double[] curve = new double[n];
+        for (int i = 0; i < n; i++) {
+            curve[i] = PacedRun.run(side, s.pid(), Scenario.HELLO, 16, 1, rpcCpuNanos, 0, CURVE_WINDOW_MS)
+                    .eventsPerSecond();
+        }
+        say("warm-up curve " + s.name() + " " + Arrays.toString(Arrays.stream(curve).mapToLong(Math::round)
+                .toArray()));
+        return curve;
+    }
+
+    private void warmup(StringBuilder md) {
+        if (warmupCurves.isEmpty()) {
+            return;
+        }
+        md.append("\n### Warm-up: a fresh server under Kong-paced `hello` at 16 (1 worker), ").append(CURVE_WINDOW_MS)
+                .append(" ms windows from its first event\n\n");
+        md.append("| server | first window events/s | steady events/s (median of the last 8 windows) | reaches 90 % of "
+                + "steady and stays, after |\n|---|---|---|---|\n");
+        for (Map.Entry<String, double[]> e : warmupCurves.entrySet()) {
+            double[] c = e.getValue();
+            double[] tail = Arrays.copyOfRange(c, Math.max(0, c.length - 8), c.length);
+            Arrays.sort(tail);
+            double steady = tail[tail.length / 2];
+            int from = c.length;
+            for (int i = c.length - 1; i >= 0 && c[i] >= 0.9 * steady; i--) {
+                from = i;
+            }
+            md.append("| ").append(e.getKey()).append(" | ").append(Math.round(c[0])).append(" | ")
+                    .append(Math.round(steady)).append(" | ")
+                    .append(fmt(from * CURVE_WINDOW_MS / 1000.0)).append(" s |\n");
+        }
     }
 
     private static String key(Scenario s, int c) {

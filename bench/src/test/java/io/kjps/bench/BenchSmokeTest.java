@@ -25,7 +25,11 @@ class BenchSmokeTest {
                 Map.entry("servers", "floor"), Map.entry("scenarios", String.join(",", SCENARIOS)),
                 Map.entry("concurrency", "2"), Map.entry("runs", "1"), Map.entry("window-ms", "250"),
                 Map.entry("settle-ms", "50"), Map.entry("warmup-ms", "100"), Map.entry("startup-runs", "0"),
-                Map.entry("mode", "both"), Map.entry("workers", "1,2"))).run();
+                Map.entry("mode", "both"), Map.entry("workers", "1,2"), Map.entry("warmup-curve-s", "1"))).run();
+        // the warm-up curve: | server | first window events/s | steady events/s | ... after |
+        Matcher w = Pattern.compile("\\| floor \\| (\\d+) \\| (\\d+) \\| [0-9.]+ s \\|\\n").matcher(report);
+        assertTrue(w.find(), "no warm-up row in\n" + report);
+        assertTrue(Long.parseLong(w.group(2)) > 0, "no steady events in the warm-up curve:\n" + report);
         for (String scenario : SCENARIOS) {
             // fast mode: | scenario | concurrency | server | events/s | ... | errors |
             Matcher m = Pattern.compile("\\| " + scenario + " \\| 2 \\| floor \\| (\\d+) \\| ([0-9.]+) \\|.* \\| (\\d+) \\|\\n")
