@@ -19,6 +19,7 @@ import io.kjps.rpc.dispatch.DispatcherSettings;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.rpc.testutil.HelloPlugin;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -51,16 +52,6 @@ class ConnectionHandOffTest {
     private static final int REQUESTS = 32;
     private static final int EVENTS = 300;
 
-    /** Kong's hello test plugin: read a header, set two. */
-    static final class Hello implements KongPhaseHandler<Object> {
-        @Override
-        public void access(Kong kong, Object config) {
-            String name = kong.request().getHeader("x-name");
-            kong.response().setHeader("x-hello", "hello " + name);
-            kong.response().setHeader("x-two", "2");
-        }
-    }
-
     /** Ends every other request with exit, as the block sample does. */
     static final class Block implements KongPhaseHandler<Object> {
         @Override
@@ -84,7 +75,7 @@ class ConnectionHandOffTest {
         PluginRegistry registry = new PluginRegistry();
         assertNull(registry.register(new ServedPlugin(PluginDescriptor.parse("{\"Kong\":{\"Name\":\"hello\","
                 + "\"Version\":\"1.0.0\",\"Priority\":1,\"Phases\":[\"access\"],\"Schema\":{\"fields\":[]}},"
-                + "\"Handler\":\"x.Hello\"}"), new Hello(), ConfigDecoder.forType(null), "test"), "a"));
+                + "\"Handler\":\"x.Hello\"}"), new HelloPlugin(), ConfigDecoder.forType(null), "test"), "a"));
         assertNull(registry.register(new ServedPlugin(PluginDescriptor.parse("{\"Kong\":{\"Name\":\"block\","
                 + "\"Version\":\"1.0.0\",\"Priority\":1,\"Phases\":[\"access\"],\"Schema\":{\"fields\":[]}},"
                 + "\"Handler\":\"x.Block\"}"), new Block(), ConfigDecoder.forType(null), "test"), "b"));

@@ -17,6 +17,7 @@ import io.kjps.rpc.dispatch.DispatcherSettings;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.rpc.testutil.HelloPlugin;
 import io.kjps.rpc.testutil.KongEnd;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,15 +43,6 @@ import org.msgpack.core.MessageUnpacker;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RareCasesTest {
     private static final int HANDLER_TIMEOUT_MS = 300;
-
-    /** get_header, set_header, return. */
-    static final class Hello implements KongPhaseHandler<Object> {
-        @Override
-        public void access(Kong kong, Object config) {
-            String name = kong.request().getHeader("x-name");
-            kong.response().setHeader("x-hello", "hello " + name);
-        }
-    }
 
     /** Blocks until released, without calling Kong. */
     static final class Stuck implements KongPhaseHandler<Object> {
@@ -79,7 +71,7 @@ class RareCasesTest {
     void setUp() {
         threads = HandlerThreads.create("rare-", 256);
         PluginRegistry registry = new PluginRegistry();
-        assertNull(registry.register(served("hello", new Hello()), "a"));
+        assertNull(registry.register(served("hello", new HelloPlugin()), "a"));
         assertNull(registry.register(served("stuck", stuck), "b"));
         dispatcher = new Dispatcher(registry, threads, new DispatcherSettings(1_000, HANDLER_TIMEOUT_MS, 20_000, true));
     }
