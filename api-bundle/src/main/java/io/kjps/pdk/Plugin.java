@@ -6,6 +6,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Plugin {
 
-    /** @return {@code kong.plugin.get_id()}: the plugin entity's UUID */
+    /**
+     * {@code kong.plugin.get_id()}: the plugin entity's UUID. Kong added it in 3.3: on earlier lines Kong logs
+     * "could not find pdk method" and answers nil, so this returns {@code null} there (docs/protocol.md §4.6).
+     *
+     * @return the plugin entity's UUID, or {@code null} on Kong before 3.3
+     */
     String getId();
 }

@@ -64,7 +64,10 @@ public class PdkCheck implements KongPhaseHandler<PdkCheck.Config> {
         probe(r, "ip", () -> kong.client().getIp());
         probe(r, "node-id-len", () -> (long) kong.node().getId().length());
         probe(r, "var-uri", () -> kong.nginx().getVar("uri"));
-        probe(r, "plugin-id-ok", () -> UUID.matcher(kong.plugin().getId()).matches());
+        probe(r, "plugin-id-ok", () -> {
+            String id = kong.plugin().getId(); // null before Kong 3.3
+            return id != null && UUID.matcher(id).matches();
+        });
         probe(r, "shared-set", () -> kong.call("kong.ctx.shared.set", "k", "v-" + config.tag()));
         probe(r, "svc-set-header", () -> kong.call("kong.service.request.set_header", "x-added-by-plugin", "yes"));
         probe(r, "svc-set-path", () -> kong.call("kong.service.request.set_path", "/rewritten"));

@@ -109,6 +109,14 @@ class PdkCheckTest {
     }
 
     @Test
+    void beforeKong33ThePluginIdIsNilAndTheProbeSaysFalseAsTheJavaScriptOneDoes() {
+        // kong.plugin.get_id exists from Kong 3.3 on; earlier lines log "could not find pdk method" and answer nil
+        PluginTester.Result r = PluginTester.of(new PdkCheck()).phases("access")
+                .request(q -> q.pluginId(null)).run();
+        assertEquals("false", r.response().header("x-pdk-plugin-id-ok"));
+    }
+
+    @Test
     void anEmptyQueryIsAnEmptyMap() {
         PluginTester.Result r = PluginTester.of(new PdkCheck()).phases("access")
                 .request(q -> q.path("/noquery")).run();
