@@ -41,8 +41,9 @@ class AccessControlIT {
         String group = myUid() == 0 ? "nogroup" : Files.getAttribute(Files.createTempFile("kjps-g", ""),
                 "posix:group").toString();
         try (ServerProcess server = ServerProcess.start(ServerProcess.newPrefix(),
-                "-Dkjps.socket.mode=rw-rw---- -Dkjps.socket.group=" + group, "hello")) {
-            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket())));
+                "-Dkjps.socket.mode=rw------- -Dkjps.socket.group=" + group, "hello")) {
+            // not the default (rw-rw----), so a setting that is ignored fails here
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket())));
             assertEquals(group, Files.getAttribute(server.socket(), "posix:group", LinkOption.NOFOLLOW_LINKS)
                     .toString());
             try (RawClient c = RawClient.connect(server.socket())) {

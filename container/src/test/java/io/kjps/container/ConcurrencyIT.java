@@ -71,6 +71,9 @@ class ConcurrencyIT {
             // the events of exit are freed at once: nothing stays in flight
             FakeRequest after = FakeRequest.builder().header("x-name", "after").build();
             assertEquals(EventOutcome.Ending.RET, kong.handleEvent(hello, "access", after).ending());
+            ServerProcess.await("no event left in flight", Duration.ofSeconds(10),
+                    () -> ((java.util.Map<?, ?>) kong.client().call("plugin.GetStatus", null)).get("Events")
+                            .equals(0L));
             pool.close();
             assertEquals(0, server.stop());
         }
