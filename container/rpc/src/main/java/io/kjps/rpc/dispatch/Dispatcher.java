@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -144,20 +145,12 @@ public final class Dispatcher {
     public Object dispatch(RpcRequest request, Reply reply) throws RpcError, InterruptedException {
         String method = request.method();
         Object param = request.param();
+        if (STEP_METHODS.contains(method)) {
+            return step(method, param, isStepError(method), reply);
+        }
         switch (method) {
             case "plugin.HandleEvent":
                 return handleEvent(param, reply);
-            case "plugin.Step":
-            case "plugin.StepMultiMap":
-            case "plugin.StepCredential":
-            case "plugin.StepConsumer":
-            case "plugin.StepRoute":
-            case "plugin.StepService":
-            case "plugin.StepMemoryStats":
-            case "plugin.StepPlugin":
-                return step(method, param, false, reply);
-            case "plugin.StepError":
-                return step(method, param, true, reply);
             case "plugin.StartInstance":
                 return startInstance(param);
             case "plugin.CloseInstance":
@@ -310,6 +303,11 @@ public final class Dispatcher {
         return DEFERRED;
     }
 
+    /** Kong's step methods: the result of the last PDK call, by the kind Kong picked (docs/protocol.md §4.7). */
+    private static final Set<String> STEP_METHODS = Set.of("plugin.Step", "plugin.StepMultiMap",
+            "plugin.StepCredential", "plugin.StepConsumer", "plugin.StepRoute", "plugin.StepService",
+            "plugin.StepMemoryStats", "plugin.StepPlugin", "plugin.StepError");
+
     /** What {@link #stepOf} returns for a request that is not a well-formed step of the event. */
     static final Object NOT_A_STEP = new Object();
 
@@ -320,22 +318,10 @@ public final class Dispatcher {
      *         else {@link #NOT_A_STEP}
      */
     static Object stepOf(RpcRequest request, long eventId) {
-        if (!request.method().startsWith("plugin.Step") || !(request.param() instanceof Map<?, ?> p)) {
+        if (!STEP_METHODS.contains(request.method()) || !(request.param() instanceof Map<?, ?> p)) {
             return NOT_A_STEP;
         }
-        switch (request.method()) {
-            case "plugin.Step", "plugin.StepMultiMap", "plugin.StepCredential", "plugin.StepConsumer",
-                 "plugin.StepRoute", "plugin.StepService", "plugin.StepMemoryStats", "plugin.StepPlugin",
-                 "plugin.StepError" -> {
-                Object id = p.get("EventId");
-                boolean same = id instanceof Long l ? l == eventId
-                        : id instanceof Double d && d == (double) eventId;
-                return same ? p.get("Data") : NOT_A_STEP;
-            }
-            default -> {
-                return NOT_A_STEP;
-            }
-        }
+        return idOrMinus1(p.get("EventId")) == eventId ? p.get("Data") : NOT_A_STEP;
     }
 
     /** @return whether Kong reports a failed PDK call with this step method */
@@ -488,12 +474,21 @@ public final class Dispatcher {
     }
 
     private static long id(Object v, String what) throws RpcError {
+        long id = idOrMinus1(v);
+        if (id < 0) {
+            throw new RpcError(what + ": expected a non-negative integer id, got " + RpcCodec.describe(v));
+        }
+        return id;
+    }
+
+    /** @return the id Kong sent (an integer, or a whole double), or -1 when it is not one */
+    private static long idOrMinus1(Object v) {
         if (v instanceof Long l && l >= 0) {
             return l;
         }
         if (v instanceof Double d && d >= 0 && d == Math.rint(d)) {
             return d.longValue();
         }
-        throw new RpcError(what + ": expected a non-negative integer id, got " + RpcCodec.describe(v));
+        return -1;
     }
 }
