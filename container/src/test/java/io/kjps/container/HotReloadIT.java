@@ -273,6 +273,65 @@ class HotReloadIT {
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
+    /** Runs {@code call} and returns how long it took, in ms, and the error it raised ({@code null} when none). */
+    private static long millisOf(Runnable call, AtomicReference<KongRpcException> error) {
+        long t0 = System.nanoTime();
+        try {
+            call.run();
+        } catch (KongRpcException e) {
+            error.set(e);
+        }
+        return Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    }
+
+    private int count(String text) {
+        return server.logText().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+
+    @Test
+    void aPluginNobodyServesIsAnsweredAtOnceWhileOneBeingUpdatedIsWaitedFor() throws Exception {
+        Path deploy = startWithHotswap("first");
+        KongEmulator kong = kong();
+        long instance = kong.startInstance("hotswap", CONFIG);
+        awaitTag(kong, instance, "first");
+
+        // enabled in Kong but deployed nowhere: the error comes at once, not after kjps.plugin.wait.ms (5 s)
+        long slowest = 0;
+        for (int i = 0; i < 5; i++) {
+            AtomicReference<KongRpcException> error = new AtomicReference<>();
+            slowest = Math.max(slowest, millisOf(() -> kong.startInstance("not-deployed", "{}"), error));
+            assertNotNull(error.get(), "StartInstance of a plugin nobody serves must fail");
+            assertTrue(error.get().error().startsWith(
+                    "plugin.StartInstance: no plugin named not-deployed is deployed (serving "), error.get().error());
+        }
+        assertTrue(slowest < 100, "StartInstance for an unknown name took " + slowest + " ms");
+
+        // an update whose new revision takes 1.5 s to activate: a StartInstance sent in the gap waits and succeeds
+        PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswap("slow-activation-1500"));
+        ServerProcess.await("the old revision stops serving", SETTLE,
+                () -> server.logText().contains("no longer serving hotswap 1.0.0"));
+        AtomicReference<KongRpcException> during = new AtomicReference<>();
+        AtomicLong second = new AtomicLong();
+        long waited = millisOf(() -> second.set(kong.startInstance("hotswap", CONFIG)), during);
+        assertEquals(null, during.get(), "StartInstance during the update must wait for it, not fail");
+        assertEquals("slow-activation-1500", tagOf(kong, second.get()));
+        System.out.println("UNKNOWN-PLUGIN: slowest of 5 StartInstance for an unknown name " + slowest
+                + " ms; StartInstance during a 1.5 s activation waited " + waited + " ms and succeeded");
+
+        // removed for good: an event for its instance is answered at once too
+        Files.delete(deploy.resolve("hotswap.jar"));
+        ServerProcess.await("the plugin is removed", SETTLE, () -> count("no longer serving hotswap 1.0.0") >= 2);
+        ServerProcess.await("an event for the removed plugin fails", SETTLE, () -> {
+            AtomicReference<KongRpcException> failed = new AtomicReference<>();
+            millisOf(() -> tagOf(kong, instance), failed);
+            return failed.get() != null;
+        });
+        AtomicReference<KongRpcException> gone = new AtomicReference<>();
+        long removedMillis = millisOf(() -> tagOf(kong, instance), gone);
+        assertNotNull(gone.get(), "an event for a removed plugin must fail");
+        assertTrue(removedMillis < 100, "HandleEvent for a removed plugin took " + removedMillis + " ms");
+    }
+
     @Test
     void removedPluginAnswersNotDeployedAndRedeployServesTheSameInstanceAgain() throws Exception {
         Path deploy = startWithHotswap("first");

@@ -10,13 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The plugins being served, by name. A name belongs to one owner (a bundle) at a time: a second owner claiming a
  * served name is refused, while the same owner re-registering (a bundle update) replaces its revision.
  *
  * <p>A bundle update leaves a short gap with no service; callers {@link #await} a plugin for a bounded time
- * instead of failing at once.
+ * instead of failing at once, but only while the plugin is {@linkplain #expectWith expected}: a name that nobody is
+ * about to serve is answered at once, so a plugin enabled in Kong but not deployed costs Kong no waiting.
  *
  * <p>Listeners {@linkplain #onRetired learn} when a revision stops being served (unregistered or replaced), so that
  * whoever holds objects of that revision (decoded configs) lets go of them and its class loader can be collected.
@@ -26,6 +28,9 @@ public final class PluginRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Consumer<ServedPlugin>> retirementListeners = new CopyOnWriteArrayList<>();
+    /** How often {@link #await} asks {@link #expected} again while nothing changes. */
+    static final long EXPECTATION_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private volatile Predicate<String> expected = name -> true;
 
     private record Entry(ServedPlugin plugin, Object owner) {
     }
@@ -102,11 +107,23 @@ public final class PluginRegistry {
     }
 
     /**
-     * Waits until a plugin is served.
+     * Says which names are worth waiting for: those that someone is about to serve (a bundle being installed,
+     * started or updated). Without it, every name is (the RPC core alone cannot tell), so {@link #await} waits its
+     * whole timeout for a name nobody serves.
+     *
+     * @param expected asked, on the waiting thread, whether a name that is not served now is about to be; asked again
+     *                 every 50 ms and whenever the served plugins change; it must be cheap and must not block
+     */
+    public void expectWith(Predicate<String> expected) {
+        this.expected = expected;
+    }
+
+    /**
+     * Waits until a plugin is served, as long as it is {@linkplain #expectWith expected}.
      *
      * @param name the plugin name
      * @param timeoutMillis how long to wait at most
-     * @return the revision, or {@code null} when none came in time
+     * @return the revision, or {@code null} when none came in time or none is expected
      * @throws InterruptedException when interrupted
      */
     public ServedPlugin await(String name, long timeoutMillis) throws InterruptedException {
@@ -115,18 +132,24 @@ public final class PluginRegistry {
             return p;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        lock.lock();
-        try {
-            while ((p = get(name)) == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                changed.awaitNanos(left);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            // asked without the lock: the predicate looks at the framework, whose threads may be registering
+            if (left <= 0 || !expected.test(name)) {
+                return get(name);
             }
-            return p;
-        } finally {
-            lock.unlock();
+            lock.lock();
+            try {
+                if ((p = get(name)) != null) {
+                    return p;
+                }
+                changed.awaitNanos(Math.min(left, EXPECTATION_RECHECK_NANOS));
+                if ((p = get(name)) != null) {
+                    return p;
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

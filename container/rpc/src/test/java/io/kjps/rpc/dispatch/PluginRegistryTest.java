@@ -131,6 +131,49 @@ class PluginRegistryTest {
     }
 
     @Test
+    void awaitAnswersAtOnceForANameNobodyIsAboutToServe() throws Exception {
+        PluginRegistry r = new PluginRegistry();
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        r.expectWith(name -> {
+            asked.add(name);
+            return false;
+        });
+        long t0 = System.nanoTime();
+        assertNull(r.await("nope", 60_000));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "returned long before its timeout");
+        assertEquals(List.of("nope"), asked);
+    }
+
+    @Test
+    void awaitWaitsWhileExpectedAndStopsWhenTheExpectationEnds() throws Exception {
+        PluginRegistry r = new PluginRegistry();
+        java.util.concurrent.atomic.AtomicBoolean updating = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.CountDownLatch askedTwice = new java.util.concurrent.CountDownLatch(2);
+        r.expectWith(name -> {
+            askedTwice.countDown();
+            return updating.get();
+        });
+        CompletableFuture<ServedPlugin> first = CompletableFuture.supplyAsync(() -> awaitQuietly(r, "hello"));
+        assertTrue(askedTwice.await(20, TimeUnit.SECONDS), "the expectation is asked again while waiting");
+        ServedPlugin p = revision("hello");
+        r.register(p, 1);
+        assertSame(p, first.get(20, TimeUnit.SECONDS), "a wait for an expected plugin ends when it is served");
+
+        CompletableFuture<ServedPlugin> second = CompletableFuture.supplyAsync(() -> awaitQuietly(r, "other"));
+        assertFalse(second.isDone());
+        updating.set(false);
+        assertNull(second.get(20, TimeUnit.SECONDS), "the wait ends, unserved, once nobody is about to serve it");
+    }
+
+    private static ServedPlugin awaitQuietly(PluginRegistry r, String name) {
+        try {
+            return r.await(name, 60_000);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void awaitIsInterruptible() throws Exception {
         PluginRegistry r = new PluginRegistry();
         Thread.currentThread().interrupt();

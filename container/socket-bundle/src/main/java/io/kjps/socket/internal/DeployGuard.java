@@ -93,7 +93,16 @@ final class DeployGuard {
         }
     }
 
-    private Path deployFile(String location) {
+    /** @return the deploy folder */
+    Path folder() {
+        return deploy;
+    }
+
+    /**
+     * @param location a bundle location
+     * @return the jar of the deploy folder it was installed from, or {@code null}
+     */
+    Path deployFile(String location) {
         if (location == null || !location.startsWith("file:")) {
             return null;
         }

@@ -56,6 +56,7 @@ public final class PluginSocketComponent {
     private final PluginNotices notices = new PluginNotices();
     private ServiceRegistration<?> commands;
     private volatile UpdateGuard updateGuard;
+    private PluginExpectations expectations;
     private ExecutorService handlerThreads;
     private ScheduledExecutorService housekeeping;
     private Dispatcher dispatcher;
@@ -196,6 +197,11 @@ public final class PluginSocketComponent {
                 deployGuard, notices, settings.updateConfirmMillis());
         guard.start();
         updateGuard = guard;
+        // until now every name was worth waiting for (the plugins start after this bundle); from now on only those
+        // about to be served are
+        expectations = new PluginExpectations(context, guard, deployGuard, settings.dispatcher().pluginWaitMillis());
+        expectations.start();
+        registry.expectWith(expectations);
         // handlers bound before activation were served without the guard knowing; tell it now (it is idempotent)
         served.forEach((ref, plugin) -> {
             Bundle b = ref.getBundle();
@@ -215,6 +221,11 @@ public final class PluginSocketComponent {
 
     @Deactivate
     void deactivate() {
+        if (expectations != null) {
+            expectations.stop();
+            registry.expectWith(name -> false);
+            expectations = null;
+        }
         UpdateGuard guard = updateGuard;
         if (guard != null) {
             updateGuard = null;

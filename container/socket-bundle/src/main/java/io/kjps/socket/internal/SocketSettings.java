@@ -19,7 +19,8 @@ import java.util.function.Function;
  *   <li>{@code kjps.socket.allowed.uids}: comma-separated peer user ids allowed to connect, default unset: any
  *       peer the file mode lets in; a refused peer is closed at once;</li>
  *   <li>{@code kjps.plugin.wait.ms}, {@code kjps.handler.timeout.ms}, {@code kjps.abandon.timeout.ms},
- *       {@code kjps.fail.open}: see {@link DispatcherSettings};</li>
+ *       {@code kjps.fail.open}: see {@link DispatcherSettings}; a call waits for its plugin only while the plugin is
+ *       about to be served ({@link PluginExpectations}), else it is answered at once;</li>
  *   <li>{@code kjps.fail.open.<plugin-name>}: {@code true} or {@code false}, overrides {@code kjps.fail.open}
  *       for one plugin (read when that plugin fails);</li>
  *   <li>{@code kjps.instance.idle.ms}: instances unused this long are dropped, default 3600000;</li>

@@ -152,6 +152,24 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
     }
 
     /**
+     * @param name a plugin name
+     * @return whether an update that must serve it is being confirmed or rolled back
+     */
+    synchronized boolean isRestoring(String name) {
+        for (Pending p : pending.values()) {
+            if (p.expected.contains(name)) {
+                return true;
+            }
+        }
+        for (Set<String> names : rollingBack.values()) {
+            if (names.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A handler of {@code bundle} was refused.
      *
      * @param bundle the bundle, or {@code null} when unknown

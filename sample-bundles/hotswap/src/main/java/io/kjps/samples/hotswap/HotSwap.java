@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * A test plugin for hot updates: sets the response header {@code x-hotswap-tag} to the text of its resource
  * {@code tag.txt} and {@code x-hotswap-greeting} to its config's greeting. The tests build one jar per version by
  * rewriting {@code tag.txt}, so each version tags its responses differently. A tag starting with
- * {@code fail-activation} makes the component throw on activation, to test that a failed update rolls back.
+ * {@code fail-activation} makes the component throw on activation, to test that a failed update rolls back; a tag
+ * {@code slow-activation-<ms>} makes its activation take that long, to test that calls arriving meanwhile wait.
  */
 @KongPlugin(name = "hotswap", version = "1.0.0", priority = 10)
 @org.osgi.service.component.annotations.Component(service = KongPhaseHandler.class)
@@ -27,11 +28,18 @@ public class HotSwap implements KongPhaseHandler<HotSwap.Config> {
     public record Config(String greeting) {
     }
 
-    /** Throws when this version's tag asks for a failed activation. */
+    /**
+     * Throws when this version's tag asks for a failed activation; takes its time when it asks for a slow one.
+     *
+     * @throws InterruptedException when SCR gives up on it
+     */
     @org.osgi.service.component.annotations.Activate
-    void activate() {
+    void activate() throws InterruptedException {
         if (TAG.startsWith("fail-activation")) {
             throw new IllegalStateException("tag.txt of this revision asks its activation to fail");
+        }
+        if (TAG.startsWith("slow-activation-")) {
+            Thread.sleep(Long.parseLong(TAG.substring("slow-activation-".length())));
         }
     }
 
