@@ -357,13 +357,14 @@ public final class BenchMain {
         StringBuilder md = new StringBuilder();
         md.append("\n### Start-up, -dump and memory with 10 bundles (").append(plugins.size())
                 .append(" plugins), median of ").append(n).append("\n\n")
-                .append("| JVM | start to socket ready | start to all plugins served | `-dump` | RSS after 1 s of hello at 16"
-                        + " |\n|---|---|---|---|---|\n");
+                .append("| JVM | start to socket accepting | start to first event answered | start to all plugins served"
+                        + " | `-dump` | RSS after 1 s of hello at 16 |\n|---|---|---|---|---|---|\n");
         for (String name : serverNames) {
             if (!name.startsWith("java") || opts.get(name) == null) {
                 continue;
             }
             List<Double> ready = new ArrayList<>();
+            List<Double> first = new ArrayList<>();
             List<Double> served = new ArrayList<>();
             List<Double> dump = new ArrayList<>();
             List<Double> rss = new ArrayList<>();
@@ -375,6 +376,11 @@ public final class BenchMain {
                 try {
                     ready.add(s.readySeconds());
                     KongSide side = new KongSide(s.pools());
+                    // sent as soon as the socket accepts: it waits for the plugins, as Kong's first call would
+                    KongSide firstVariant = new KongSide(s.pools(), "-v1");
+                    firstVariant.plugin(0, Scenario.HELLO.plugin()).handleEvent(Scenario.HELLO.phase(),
+                            firstVariant.pdk());
+                    first.add((System.nanoTime() - s.startNanos()) / 1e9);
                     for (String p : plugins) {
                         side.emulator(0).startInstance(p, KongSide.CONFIG);
                     }
@@ -387,11 +393,107 @@ public final class BenchMain {
                 }
                 dump.add(dumpSeconds(name, deploy10));
             }
-            md.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %.0f MB |\n", name,
-                    median(ready), median(served), median(dump), median(rss)));
-            say(name + " start " + ready + " served " + served + " dump " + dump + " rss " + rss);
+            md.append(String.format(Locale.ROOT, "| %s | %.3f s | %.2f s | %.2f s | %.2f s | %.0f MB |\n", name,
+                    median(ready), median(first), median(served), median(dump), median(rss)));
+            say(name + " start " + ready + " first event " + first + " served " + served + " dump " + dump
+                    + " rss " + rss);
+        }
+        md.append(crash());
+        return md.toString();
+    }
+
+    /**
+     * {@code kill -9} of the JVM that runs the plugins, under load: how long Kong's connects are refused (a probe
+     * connects every 2 ms), how many events in flight are lost, and how long until events are answered again.
+     */
+    private String crash() throws Exception {
+        StringBuilder md = new StringBuilder("\n### kill -9 of the server process under load (hello, 4 threads)\n\n"
+                + "| JVM | connects refused | longest refused stretch | events lost in flight | kill to events"
+                + " answered again |\n|---|---|---|---|---|\n");
+        for (String name : serverNames) {
+            if (!name.startsWith("java") || opts.get(name) == null) {
+                continue;
+            }
+            Path dir = work.resolve(name + "-crash");
+            deleteTree(dir);
+            Path deploy = work.resolve("deploy10");
+            ServerUnderTest s = ours(name, opts.get(name), dir, deploy, "");
+            s.start(1);
+            try {
+                KongSide side = new KongSide(s.pools(), "-v1");
+                java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+                List<Thread> load = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    Thread th = new Thread(() -> {
+                        while (running.get()) {
+                            try {
+                                side.plugin(0, Scenario.HELLO.plugin()).handleEvent(Scenario.HELLO.phase(), side.pdk());
+                                ok.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                lost.incrementAndGet();
+                            }
+                        }
+                    }, "crash-load-" + t);
+                    th.start();
+                    load.add(th);
+                }
+                awaitCount(ok, 2000);
+                java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicLong longest = new java.util.concurrent.atomic.AtomicLong();
+                Thread probe = new Thread(() -> {
+                    long since = 0;
+                    while (running.get()) {
+                        long now = System.nanoTime();
+                        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                                java.net.UnixDomainSocketAddress.of(s.socket()))) {
+                            if (since != 0) {
+                                longest.accumulateAndGet(now - since, Math::max);
+                                since = 0;
+                            }
+                        } catch (IOException e) {
+                            refused.incrementAndGet();
+                            since = since == 0 ? now : since;
+                        }
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    }
+                }, "crash-probe");
+                probe.start();
+                long victim = s.pid();
+                long lostBefore = lost.get();
+                long killed = System.nanoTime();
+                ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+                long okAtKill = ok.get();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while ((s.pid() == victim || ok.get() < okAtKill + 100) && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                double back = (System.nanoTime() - killed) / 1e9;
+                running.set(false);
+                probe.join(10_000);
+                for (Thread th : load) {
+                    th.join(30_000);
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f ms | %d | %.2f s |\n", name, refused.get(),
+                        longest.get() / 1e6, lost.get() - lostBefore, back));
+                say(name + " crash: refused " + refused + " longest " + longest.get() / 1e6 + " ms, lost "
+                        + (lost.get() - lostBefore) + ", back after " + back + " s");
+            } finally {
+                s.stop();
+            }
         }
         return md.toString();
+    }
+
+    private static void awaitCount(java.util.concurrent.atomic.AtomicLong n, long target) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (n.get() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("only " + n.get() + " of " + target + " events within 60 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
     }
 
     private double dumpSeconds(String name, Path deploy) throws IOException, InterruptedException {

@@ -53,7 +53,8 @@ class AccessControlIT {
             if (Files.exists(admin, LinkOption.NOFOLLOW_LINKS)) { // the shell bundle's socket, when it is deployed
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(admin)));
             }
-            assertNoTcpListener(server.pid());
+            assertNoTcpListener(server.pid()); // the keeper
+            assertNoTcpListener(server.serverPid());
             assertEquals(0, server.stop());
         }
     }

@@ -391,12 +391,12 @@ class BadInputIT {
     }
 
     private static long openFilesLimit() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(server.pid()), "limits"))) {
+        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(server.serverPid()), "limits"))) {
             if (line.startsWith("Max open files")) {
                 return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
             }
         }
-        throw new IllegalStateException("no open-files limit for " + server.pid());
+        throw new IllegalStateException("no open-files limit for " + server.serverPid());
     }
 
     private static Map<String, Value> stringMap(Value v) {

@@ -126,7 +126,7 @@ class ChurnIT {
         runCycles(10_000); // warm-up: JIT, pools, heap sizing
         ServerProcess.await("the warm-up's instances are closed", Duration.ofSeconds(10),
                 () -> statusOf("Instances") == 0 && statusOf("Events") == 0);
-        long heapBefore = liveHeapKb(server.pid());
+        long heapBefore = liveHeapKb(server.serverPid());
         long threadsBefore = server.threads();
         long rssBefore = server.rssKb();
         long t0 = System.nanoTime();
@@ -135,7 +135,7 @@ class ChurnIT {
         Map<String, Long> after = status();
         assertEquals(0L, after.get("Instances"), "every instance was closed");
         assertEquals(0L, after.get("Events"));
-        long heapAfter = liveHeapKb(server.pid());
+        long heapAfter = liveHeapKb(server.serverPid());
         long rssAfter = server.rssKb();
         ServerProcess.await("the thread count returns to " + threadsBefore, Duration.ofSeconds(45),
                 () -> threads() <= threadsBefore + 2);

@@ -173,7 +173,7 @@ class HotReloadIT {
 
     private String jcmd(String... command) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(server.pid())));
+                Long.toString(server.serverPid())));
         cmd.addAll(List.of(command));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

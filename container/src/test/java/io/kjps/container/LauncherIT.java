@@ -104,10 +104,11 @@ class LauncherIT {
         }
         try (Stream<Path> lib = Files.list(DIST.resolve("lib"))) {
             List<String> jars = lib.map(p -> p.getFileName().toString()).sorted().toList();
-            assertEquals(3, jars.size(), jars.toString());
+            assertEquals(4, jars.size(), jars.toString());
             assertTrue(jars.get(0).startsWith("gson-"), jars.toString());
             assertTrue(jars.get(1).startsWith("kong-java-pluginserver-launcher-"), jars.toString());
-            assertTrue(jars.get(2).startsWith("org.apache.felix.framework-"), jars.toString());
+            assertTrue(jars.get(2).startsWith("kong-java-pluginserver-listener-"), jars.toString());
+            assertTrue(jars.get(3).startsWith("org.apache.felix.framework-"), jars.toString());
         }
         assertTrue(Files.isRegularFile(DIST.resolve("etc/README")));
         assertFalse(Files.exists(DIST.resolve("etc/java")), "etc/java must not be shipped");
@@ -309,14 +310,18 @@ class LauncherIT {
             assertTrue(ready.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[Main] listening on "
                     + Pattern.quote(socket.toString()) + " \\(\\d+ bundles, started in \\d+ ms\\)"), ready);
             assertTrue(Files.exists(socket), "no socket file");
-            // exec all the way down: the pid Kong tracks is the JVM's, and it names the cache directory
-            Path cache = cacheRoot.resolve("kong-java-pluginserver-" + server.process.pid());
+            // exec all the way down: the pid Kong tracks is the keeper JVM's; its child, the server JVM, names the
+            // cache directory
+            long serverPid = server.process.toHandle().children().mapToLong(ProcessHandle::pid).findFirst()
+                    .orElseThrow();
+            Path cache = cacheRoot.resolve("kong-java-pluginserver-" + serverPid);
             assertTrue(Files.isDirectory(cache), cache + " missing");
             assertFalse(Files.exists(stale.getParent()), "stale cache directory not deleted");
 
             // SIGTERM; Process.destroy() would also close the stderr pipe we read
             assertTrue(server.process.toHandle().destroy());
-            server.awaitLine("received SIGTERM; stopping");
+            server.awaitLine("[Keeper] stopping: received SIGTERM");
+            server.awaitLine("received SIGTERM; stopping"); // the keeper passes it on to the server process
             assertEquals(0, server.awaitExit());
             assertFalse(Files.exists(cache), "cache directory not deleted on exit");
             assertTrue(Files.exists(socket), "the socket file must be left alone");
@@ -331,6 +336,16 @@ class LauncherIT {
         Path socket = tmp.resolve("x".repeat(120) + ".sock");
         Path stdout = tmp.resolve("server-stdout.txt");
         try (Server server = new Server(stdout, "-socket", socket.toString(), "-cache-dir", cacheRoot.toString())) {
+            server.awaitLine("[Keeper] cannot listen on " + socket);
+            assertEquals(1, server.awaitExit());
+            try (Stream<Path> left = Files.list(cacheRoot)) {
+                assertEquals(List.of(), left.toList());
+            }
+            assertEquals("", Files.readString(stdout), "the server wrote to stdout");
+        }
+        // without a keeper, the socket bundle binds, fails and says so
+        try (Server server = new Server(stdout, "-no-keeper", "-socket", socket.toString(), "-cache-dir",
+                cacheRoot.toString())) {
             server.awaitLine("[Main] the socket bundle failed: ");
             assertEquals(1, server.awaitExit());
             try (Stream<Path> left = Files.list(cacheRoot)) {

@@ -94,8 +94,9 @@ class LifecycleIT {
             assertTrue(second.waitFor(90, TimeUnit.SECONDS), "the second server did not give up");
             assertEquals(1, second.exitValue());
             String text = Files.readString(log);
-            assertTrue(text.contains("[Main] the socket bundle failed: cannot listen on " + first.socket()
+            assertTrue(text.contains("[Keeper] cannot listen on " + first.socket()
                     + ": another server is listening on " + first.socket() + " and did not stop within "), text);
+            assertTrue(!text.contains("started the server process"), "the refused keeper starts no server:\n" + text);
             assertTrue(text.contains("refusing to take its socket (stop it, or use -socket with another path)"), text);
             assertTrue(!text.contains("admin shell on"), "the refused server must not take the admin socket");
             try (KongConnectionPool pool = new KongConnectionPool(first.socket(), 2, KongConnectionPool.Policy.LIFO,

@@ -143,8 +143,18 @@ final class ServerProcess implements AutoCloseable {
         return process;
     }
 
+    /** @return the pid of the process Kong would track: the keeper */
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * @return the pid of the JVM that runs the framework and the plugins: the keeper's child (or the process
+     *         itself with {@code -no-keeper})
+     */
+    long serverPid() {
+        return process.toHandle().children().filter(ProcessHandle::isAlive).mapToLong(ProcessHandle::pid)
+                .findFirst().orElse(process.pid());
     }
 
     boolean alive() {
@@ -167,22 +177,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** @return the resident set size in kB, from /proc */
     long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid()), "status"))) {
+        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(serverPid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        throw new IllegalStateException("no VmRSS for " + pid());
+        throw new IllegalStateException("no VmRSS for " + serverPid());
     }
 
     /** @return the number of threads of the process, from /proc */
     long threads() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid()), "status"))) {
+        for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(serverPid()), "status"))) {
             if (line.startsWith("Threads:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        throw new IllegalStateException("no Threads for " + pid());
+        throw new IllegalStateException("no Threads for " + serverPid());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.kjps.launcher.internal.DeployFolderCheck;
 import io.kjps.launcher.internal.FrameworkLauncher;
 import io.kjps.launcher.internal.FrameworkProperties;
 import io.kjps.launcher.internal.HomeDirectory;
+import io.kjps.launcher.internal.Keeper;
 import io.kjps.launcher.internal.KongConf;
 import io.kjps.launcher.internal.LauncherOptions;
 import io.kjps.launcher.internal.ParentWatcher;
@@ -17,6 +18,7 @@ import io.kjps.launcher.internal.StartupList;
 import io.kjps.launcher.internal.StderrLogging;
 import io.kjps.launcher.internal.UsageException;
 import io.kjps.launcher.internal.Version;
+import io.kjps.listener.HandOver;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -51,7 +53,10 @@ import org.osgi.framework.launch.Framework;
  * </ol>
  * {@code shell ...} attaches to a running server's admin socket instead ({@code ShellClient}).
  *
- * <p>Without a dump flag the server starts:
+ * <p>Without a dump flag the server starts. By default this process becomes the <em>keeper</em> ({@code Keeper}):
+ * it binds the socket at once and runs {@code bin/kong-java-pluginserver -worker} as its child with the socket as
+ * standard input, starting it again whenever it dies, so that Kong's connects never fail. The child ({@code -worker}),
+ * or this process with {@code -no-keeper}, then runs:
  * <ol start="3">
  *   <li>Point {@code System.out} at stderr, so that nothing can ever write to stdout, and send
  *       {@code java.util.logging} to stderr, one line per record ({@code StderrLogging}; FINE with {@code -v}).</li>
@@ -133,7 +138,7 @@ public final class Main {
             case DUMP -> PluginDump.dumpAll(options.deploy(), out, err);
             case DUMP_PLUGIN -> PluginDump.dumpOne(options.deploy(), options.pluginName(), out, err);
             case KONG_CONF -> kongConf(options, out, err);
-            case SERVER -> serve(options, err);
+            case SERVER -> options.role() == LauncherOptions.Role.KEEPER ? keep(options, args, err) : serve(options, err);
         };
     }
 
@@ -147,11 +152,54 @@ public final class Main {
         return new KongConf(launcher, options.kongPrefix(), options.socket(), options.deploy()).print(out, err);
     }
 
-    private static int serve(LauncherOptions options, PrintStream err) {
+    /**
+     * Runs the keeper ({@link Keeper}), or, when it cannot hand the socket over on this JDK or the distribution
+     * directory is unknown, the server alone in this process.
+     */
+    private static int keep(LauncherOptions options, String[] args, PrintStream err) {
         long startNanos = System.nanoTime();
+        toStderr(options, err);
+        String unsupported = HandOver.supported();
+        if (unsupported != null || options.home().isEmpty()) {
+            LOG.warning((unsupported != null ? unsupported : "system property " + HomeDirectory.PROPERTY
+                    + " is not set") + ": serving without a keeper, so a crash closes the socket until Kong starts"
+                    + " the server again");
+            return serve(options, err, startNanos);
+        }
+        if (!deployFolderAccepted(options)) {
+            return LauncherOptions.EXIT_FAILURE; // refused before anything is bound
+        }
+        Path launcher = options.home().get().resolve("bin").resolve("kong-java-pluginserver");
+        Keeper keeper = new Keeper(options, List.of(args), launcher, STOP_TIMEOUT);
+        Signals.onTermination(signal -> keeper.stop("received SIG" + signal));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> keeper.stop("the keeper exits"), "kjps-keeper-exit"));
+        if (options.exitWithParent()) {
+            ParentWatcher.watchParent(PARENT_POLL, () -> keeper.stop("parent process exited"));
+        }
+        return keeper.run(startNanos);
+    }
+
+    /** @return whether the deploy folder may be used ({@code DeployFolderCheck}); warns when it is missing */
+    private static boolean deployFolderAccepted(LauncherOptions options) {
+        if (!Files.isDirectory(options.deploy())) {
+            LOG.warning("deploy directory " + options.deploy() + " does not exist");
+        }
+        return DeployFolderCheck.check(options.deploy(), Boolean.getBoolean(DeployFolderCheck.STRICT), LOG);
+    }
+
+    private static void toStderr(LauncherOptions options, PrintStream err) {
         System.setOut(err);
         System.setErr(err);
         StderrLogging.install(err, options.verbose());
+    }
+
+    private static int serve(LauncherOptions options, PrintStream err) {
+        long startNanos = System.nanoTime();
+        toStderr(options, err);
+        return serve(options, err, startNanos);
+    }
+
+    private static int serve(LauncherOptions options, PrintStream err, long startNanos) {
 
         String version = Version.get();
         long pid = ProcessHandle.current().pid();
@@ -168,10 +216,8 @@ public final class Main {
             LOG.severe("cannot read the start-up bundle list: " + e.getMessage());
             return LauncherOptions.EXIT_FAILURE;
         }
-        if (!Files.isDirectory(options.deploy())) {
-            LOG.warning("deploy directory " + options.deploy() + " does not exist");
-        }
-        if (!DeployFolderCheck.check(options.deploy(), Boolean.getBoolean(DeployFolderCheck.STRICT), LOG)) {
+        // the keeper checked the deploy folder before it bound the socket
+        if (options.role() != LauncherOptions.Role.WORKER && !deployFolderAccepted(options)) {
             return LauncherOptions.EXIT_FAILURE;
         }
 

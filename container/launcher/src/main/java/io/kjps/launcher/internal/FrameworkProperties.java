@@ -1,5 +1,6 @@
 package io.kjps.launcher.internal;
 
+import io.kjps.listener.HandOver;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,6 +59,9 @@ public final class FrameworkProperties {
         p.put("gosh.args", "--nointeractive");
 
         p.put(SOCKET, options.socket().toString());
+        if (options.role() == LauncherOptions.Role.WORKER) {
+            p.put(HandOver.INHERITED, "true");
+        }
         p.put(KONG_PREFIX, options.kongPrefix().toString());
         p.put(DEPLOY, options.deploy().toString());
         options.home().ifPresent(home -> p.put(HOME, home.toString()));

@@ -25,9 +25,24 @@ import java.util.Optional;
  * @param pluginName     the NAME of {@code -dump-plugin NAME}; null in every other mode
  * @param verbose        {@code -v}
  * @param exitWithParent {@code -exit-with-parent}
+ * @param role           which process of the server this is ({@link Role#KEEPER} unless {@code -no-keeper} or
+ *                       {@code -worker}); meaningful in {@link Mode#SERVER} only
  */
 public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, Path socket, Path deploy,
-                              Path cacheDir, String pluginName, boolean verbose, boolean exitWithParent) {
+                              Path cacheDir, String pluginName, boolean verbose, boolean exitWithParent, Role role) {
+
+    /** Which process of the server this is. */
+    public enum Role {
+        /**
+         * The process Kong starts: binds the socket at once and keeps it, starts the server process with it and
+         * starts it again at once when it dies ({@code Keeper}).
+         */
+        KEEPER,
+        /** {@code -worker}: the server process the keeper starts, serving on the socket it was handed. */
+        WORKER,
+        /** {@code -no-keeper}: one process that binds the socket and serves on it. */
+        ALONE
+    }
 
     /** Exit status when the command was understood but could not be served (unknown plugin, start-up failure). */
     public static final int EXIT_FAILURE = 1;
@@ -74,6 +89,7 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
         String pluginName = null;
         boolean verbose = false;
         boolean exitWithParent = false;
+        Role role = Role.KEEPER;
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -90,11 +106,12 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
             switch (flag) {
                 case "h", "help" -> {
                     noValue(flag, inline);
-                    return new LauncherOptions(Mode.HELP, home, null, null, null, null, null, false, false);
+                    return new LauncherOptions(Mode.HELP, home, null, null, null, null, null, false, false, null);
                 }
                 case "version" -> {
                     noValue(flag, inline);
-                    return new LauncherOptions(Mode.VERSION, home, null, null, null, null, null, false, false);
+                    return new LauncherOptions(Mode.VERSION, home, null, null, null, null, null, false, false,
+                            null);
                 }
                 case "v" -> {
                     noValue(flag, inline);
@@ -103,6 +120,14 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
                 case "exit-with-parent" -> {
                     noValue(flag, inline);
                     exitWithParent = true;
+                }
+                case "no-keeper", "worker" -> {
+                    noValue(flag, inline);
+                    Role wanted = flag.equals("worker") ? Role.WORKER : Role.ALONE;
+                    if (role != Role.KEEPER && role != wanted) {
+                        throw new UsageException("-no-keeper and -worker cannot be combined");
+                    }
+                    role = wanted;
                 }
                 case "dump" -> {
                     noValue(flag, inline);
@@ -139,7 +164,7 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
                     "the distribution directory is unknown (system property kjps.home is not set): pass -deploy DIR"));
         }
         return new LauncherOptions(mode, absoluteHome, kongPrefix, socket, deploy, cacheDir, pluginName, verbose,
-                exitWithParent);
+                exitWithParent, role);
     }
 
     private static void noValue(String flag, String inline) throws UsageException {
@@ -196,6 +221,7 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
                   -kong-conf         print kong.conf lines for the deployed plugins, then exit
                   -cache-dir DIR     where the OSGi framework cache is created (default: java.io.tmpdir)
                   -exit-with-parent  exit when the parent process dies (Kong 2.x never signals its servers)
+                  -no-keeper         serve in this one process: no keeper holding the socket across a crash
                   -v                 verbose logging
                   -version           print the version, then exit
                   -h, -help          print this help, then exit

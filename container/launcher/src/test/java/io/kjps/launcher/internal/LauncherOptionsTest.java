@@ -33,7 +33,16 @@ class LauncherOptionsTest {
         LauncherOptions options = parse();
         assertEquals(new LauncherOptions(Mode.SERVER, Optional.of(HOME), Path.of("/usr/local/kong"),
                 Path.of("/usr/local/kong/kong-java-pluginserver.socket"), Path.of("/opt/kjps/deploy"),
-                Path.of("/var/tmp"), null, false, false), options);
+                Path.of("/var/tmp"), null, false, false, LauncherOptions.Role.KEEPER), options);
+    }
+
+    @Test
+    void roleIsKeeperUnlessAskedOtherwise() throws UsageException {
+        assertEquals(LauncherOptions.Role.ALONE, parse("-no-keeper").role());
+        assertEquals(LauncherOptions.Role.WORKER, parse("--worker").role());
+        assertEquals(LauncherOptions.Role.WORKER, parse("-worker", "-worker").role());
+        assertEquals("-no-keeper and -worker cannot be combined", error("-worker", "-no-keeper"));
+        assertEquals("flag -no-keeper takes no value", error("-no-keeper=yes"));
     }
 
     @Test
@@ -45,7 +54,7 @@ class LauncherOptionsTest {
         LauncherOptions inline = parse("-kong-prefix=/k", "--socket=/k/s.sock", "-deploy=/d", "--cache-dir=/c", "-v",
                 "--exit-with-parent");
         LauncherOptions expected = new LauncherOptions(Mode.SERVER, Optional.of(HOME), Path.of("/k"),
-                Path.of("/k/s.sock"), Path.of("/d"), Path.of("/c"), null, true, true);
+                Path.of("/k/s.sock"), Path.of("/d"), Path.of("/c"), null, true, true, LauncherOptions.Role.KEEPER);
         assertEquals(expected, single);
         assertEquals(expected, dual);
         assertEquals(expected, inline);

@@ -161,7 +161,7 @@ public final class PluginSocketComponent {
         }
         handlerThreads = HandlerThreads.create("kong-event-", 4096);
         dispatcher = new Dispatcher(registry, handlerThreads, settings.dispatcher());
-        server = new SocketServer(new io.kjps.socket.internal.transport.JdkUnixSockets(), settings, dispatcher);
+        server = new SocketServer(settings, dispatcher);
         try {
             server.start();
         } catch (Exception | LinkageError e) {

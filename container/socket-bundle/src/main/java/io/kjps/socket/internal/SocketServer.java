@@ -1,5 +1,6 @@
 package io.kjps.socket.internal;
 
+import io.kjps.listener.HandOver;
 import io.kjps.rpc.codec.DecodeLimits;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.dispatch.Dispatcher;
@@ -7,9 +8,8 @@ import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.server.RpcConnection;
 import io.kjps.socket.internal.transport.UnixConnection;
 import io.kjps.socket.internal.transport.UnixListener;
-import io.kjps.socket.internal.transport.UnixSocketProvider;
+import io.kjps.socket.internal.transport.JdkUnixSockets;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SocketServer {
     private static final System.Logger LOG = System.getLogger(SocketServer.class.getName());
-    private static final int BACKLOG = 4096;
 
-    private final UnixSocketProvider provider;
     private final SocketSettings settings;
     private final Dispatcher dispatcher;
     private final RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
@@ -41,8 +39,7 @@ final class SocketServer {
     private volatile boolean stopping;
     private Thread acceptThread;
 
-    SocketServer(UnixSocketProvider provider, SocketSettings settings, Dispatcher dispatcher) {
-        this.provider = provider;
+    SocketServer(SocketSettings settings, Dispatcher dispatcher) {
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.peers = new PeerPolicy(settings.allowedUids());
@@ -54,17 +51,8 @@ final class SocketServer {
      * @throws IOException when the socket cannot be bound
      */
     void start() throws IOException {
-        Path path = settings.socket();
-        SocketFile.prepare(provider, path, settings.takeoverMillis());
-        listener = provider.bind(path, BACKLOG);
-        try {
-            SocketFile.restrict(path, settings.socketMode());
-            SocketFile.chgrp(path, settings.socketGroup());
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw new IOException("cannot set mode " + settings.socketMode() + " or group " + settings.socketGroup()
-                    + " on " + path + ": " + e, e);
-        }
+        listener = settings.inherited() ? JdkUnixSockets.listener(HandOver.inherited(), true)
+                : JdkUnixSockets.listener(settings.listening().open(), false);
         acceptThread = new Thread(this::acceptLoop, "kong-socket-accept");
         acceptThread.setDaemon(true);
         acceptThread.start();

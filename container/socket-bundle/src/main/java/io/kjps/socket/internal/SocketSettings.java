@@ -1,8 +1,9 @@
 package io.kjps.socket.internal;
 
+import io.kjps.listener.HandOver;
+import io.kjps.listener.ListeningSocket;
 import io.kjps.rpc.dispatch.DispatcherSettings;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,11 +12,10 @@ import java.util.function.Function;
 /**
  * The socket bundle's settings, read from framework properties (the launcher sets them from its flags):
  * <ul>
- *   <li>{@code kjps.socket}: the socket path (required);</li>
- *   <li>{@code kjps.socket.mode}: file mode of the socket, default {@code rw-rw----};</li>
- *   <li>{@code kjps.socket.takeover.ms}: how long to wait for a live server on the same path to stop (a
- *       {@code kong reload} overlap) before refusing, default 5000;</li>
- *   <li>{@code kjps.socket.group}: group given to the socket file (chgrp), default unset: the server's group;</li>
+ *   <li>{@code kjps.socket}, {@code kjps.socket.mode}, {@code kjps.socket.group}, {@code kjps.socket.takeover.ms}:
+ *       the listening socket, see {@link ListeningSocket};</li>
+ *   <li>{@code kjps.socket.inherited}: {@code true} when the keeper process bound the socket and handed it over as
+ *       standard input ({@link HandOver}); then this bundle neither binds nor removes anything;</li>
  *   <li>{@code kjps.socket.allowed.uids}: comma-separated peer user ids allowed to connect, default unset: any
  *       peer the file mode lets in; a refused peer is closed at once;</li>
  *   <li>{@code kjps.plugin.wait.ms}, {@code kjps.handler.timeout.ms}, {@code kjps.abandon.timeout.ms},
@@ -30,33 +30,21 @@ import java.util.function.Function;
  *       events waiting for the plugin run on the revision put back; see {@link UpdateGuard}).</li>
  * </ul>
  *
- * @param socket the socket path
- * @param socketMode the socket file's permissions
- * @param takeoverMillis wait for a live server on the path
+ * @param listening the listening socket's path, mode, group and takeover wait
+ * @param inherited whether the socket was handed over by the keeper rather than bound here
  * @param dispatcher dispatcher timeouts and policy
  * @param instanceIdleMillis idle instance expiry
  * @param drainMillis stop's wait for events in flight
- * @param socketGroup the socket file's group, or {@code null} to keep the server's
  * @param allowedUids the peer user ids allowed to connect; empty for any
  * @param updateConfirmMillis how long an update may take to serve its plugins before it is rolled back
  */
-public record SocketSettings(Path socket, String socketMode, long takeoverMillis, DispatcherSettings dispatcher,
-                             long instanceIdleMillis, long drainMillis, String socketGroup, Set<Long> allowedUids,
+public record SocketSettings(ListeningSocket listening, boolean inherited, DispatcherSettings dispatcher,
+                             long instanceIdleMillis, long drainMillis, Set<Long> allowedUids,
                              long updateConfirmMillis) {
 
-    /**
-     * Settings without a socket group or peer allow-list.
-     *
-     * @param socket see the record
-     * @param socketMode see the record
-     * @param takeoverMillis see the record
-     * @param dispatcher see the record
-     * @param instanceIdleMillis see the record
-     * @param drainMillis see the record
-     */
-    public SocketSettings(Path socket, String socketMode, long takeoverMillis, DispatcherSettings dispatcher,
-                          long instanceIdleMillis, long drainMillis) {
-        this(socket, socketMode, takeoverMillis, dispatcher, instanceIdleMillis, drainMillis, null, Set.of(), 2_000);
+    /** @return the socket path */
+    public Path socket() {
+        return listening.path();
     }
 
     /**
@@ -65,22 +53,15 @@ public record SocketSettings(Path socket, String socketMode, long takeoverMillis
      * @throws IllegalArgumentException for a missing socket path or a malformed number
      */
     public static SocketSettings from(Function<String, String> property) {
-        String socket = property.apply("kjps.socket");
-        if (socket == null || socket.isBlank()) {
-            throw new IllegalArgumentException("framework property kjps.socket (the socket path) is not set");
-        }
+        ListeningSocket listening = ListeningSocket.from(property);
         DispatcherSettings d = DispatcherSettings.DEFAULT;
         DispatcherSettings dispatcher = new DispatcherSettings(
                 number(property, "kjps.plugin.wait.ms", d.pluginWaitMillis()),
                 number(property, "kjps.handler.timeout.ms", d.handlerTimeoutMillis()),
                 number(property, "kjps.abandon.timeout.ms", d.abandonTimeoutMillis()),
                 !Boolean.parseBoolean(property.apply("kjps.fail.open")), name -> failOpen(property, name));
-        String mode = property.apply("kjps.socket.mode");
-        String group = property.apply("kjps.socket.group");
-        return new SocketSettings(Paths.get(socket).toAbsolutePath(), mode == null ? "rw-rw----" : mode,
-                number(property, "kjps.socket.takeover.ms", 5_000), dispatcher,
+        return new SocketSettings(listening, Boolean.parseBoolean(property.apply(HandOver.INHERITED)), dispatcher,
                 number(property, "kjps.instance.idle.ms", 3_600_000), number(property, "kjps.drain.ms", 10_000),
-                group == null || group.isBlank() ? null : group.trim(),
                 uids(property.apply("kjps.socket.allowed.uids")), number(property, "kjps.update.confirm.ms", 2_000));
     }
 

@@ -23,8 +23,8 @@ class SecuritySettingsTest {
     @Test
     void defaultsAreNoGroupNoAllowListAndFailClosed() {
         SocketSettings s = settings(Map.of());
-        assertEquals("rw-rw----", s.socketMode());
-        assertNull(s.socketGroup());
+        assertEquals("rw-rw----", s.listening().mode());
+        assertNull(s.listening().group());
         assertEquals(Set.of(), s.allowedUids());
         assertTrue(s.dispatcher().failClosedFor("any"));
     }
@@ -32,7 +32,7 @@ class SecuritySettingsTest {
     @Test
     void groupAndAllowListAreRead() {
         SocketSettings s = settings(Map.of("kjps.socket.group", " kong ", "kjps.socket.allowed.uids", "1000, 0,,65534"));
-        assertEquals("kong", s.socketGroup());
+        assertEquals("kong", s.listening().group());
         assertEquals(Set.of(0L, 1000L, 65534L), s.allowedUids());
     }
 

@@ -1,12 +1,13 @@
 package io.kjps.socket.internal.transport;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
-import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -16,37 +17,55 @@ import jdk.net.UnixDomainPrincipal;
  * their own (docs/decisions.md, "No hand-off on the common path": junixsocket's selectors share one wake-up pipe
  * between all selectors, so a wake-up meant for one thread wakes them all).
  */
-public final class JdkUnixSockets implements UnixSocketProvider {
+public final class JdkUnixSockets {
 
-    @Override
-    public UnixListener bind(Path path, int backlog) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(path), backlog);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
+    private JdkUnixSockets() {
+    }
+
+    /**
+     * @param server   a bound listening channel ({@link io.kjps.listener.ListeningSocket#open} or the one the keeper
+     *                 handed over)
+     * @param keepOpen leave the channel open when the listener closes: the channel the keeper handed over must stay
+     *                 open for the process's whole life, because closing an inherited channel makes the JDK point
+     *                 standard input, output <em>and error</em> at {@code /dev/null}, which would silence the log
+     * @return the listener accepting on it; closing it never removes the socket file
+     * @throws IOException when the channel cannot be watched
+     */
+    public static UnixListener listener(ServerSocketChannel server, boolean keepOpen) throws IOException {
+        // accepted through a selector, so that closing the listener wakes the accepting thread without closing the
+        // channel (an interrupt would close it)
+        server.configureBlocking(false);
+        Selector selector = Selector.open();
+        server.register(selector, SelectionKey.OP_ACCEPT);
         return new UnixListener() {
+            private volatile boolean closed;
+
             @Override
             public UnixConnection accept() throws IOException {
-                return new Connection(server.accept());
+                try {
+                    while (!closed) {
+                        SocketChannel c = server.accept(); // in blocking mode, whatever the server's mode
+                        if (c != null) {
+                            return new Connection(c);
+                        }
+                        selector.select();
+                        selector.selectedKeys().clear();
+                    }
+                } catch (ClosedSelectorException e) {
+                    // closed meanwhile
+                }
+                throw new ClosedChannelException();
             }
 
             @Override
             public void close() throws IOException {
-                server.close(); // the socket file stays: see SocketFile
+                closed = true;
+                selector.close(); // wakes a thread in select(); deregisters the channel
+                if (!keepOpen) {
+                    server.close();
+                }
             }
         };
-    }
-
-    @Override
-    public boolean isLive(Path path) {
-        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static final class Connection implements UnixConnection {
