@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  *   <li>bind the socket ({@link ListeningSocket#open}: a stale file removed, a live server of a
  *       {@code kong reload} waited for, mode and group set);</li>
  *   <li>start {@code bin/kong-java-pluginserver -worker <the same flags> -exit-with-parent} with the socket as its
- *       standard input ({@link HandOver}); the server process finds it with {@link System#inheritedChannel()} and
+ *       standard input ({@link HandOver}) and its class-data archive options ({@link #jvmOptions}) in
+ *       {@value #WORKER_JVM_OPTS}; the server process finds the socket with {@link System#inheritedChannel()} and
  *       exits when this process dies;</li>
  *   <li>when the server process exits with status 0 (it was told to stop, by the shell's {@code shutdown}) or 1 (it
  *       could not start: a bad setting, a deploy folder refused, a start-up bundle that fails), exit with that
@@ -46,6 +47,10 @@ public final class Keeper {
     static final Duration HEALTHY_RUN = Duration.ofSeconds(10);
     /** The longest wait between two starts of a server process that keeps dying. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The environment variable through which the keeper gives the server process extra JVM options. */
+    public static final String WORKER_JVM_OPTS = "KJPS_WORKER_JVM_OPTS";
+    /** System property: {@code false} turns off the class-data archive of the server process. */
+    public static final String CDS = "kjps.cds";
     private static final Logger LOG = Logger.getLogger(Keeper.class.getName());
 
     private final LauncherOptions options;
@@ -102,9 +107,12 @@ public final class Keeper {
                     if (stopping) {
                         return 0;
                     }
-                    p = new ProcessBuilder(command).redirectInput(socketAsInput)
+                    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(socketAsInput)
                             .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                            .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    pb.environment().put(WORKER_JVM_OPTS, String.join(" ", jvmOptions(options.cacheDir(),
+                            Version.get(), Runtime.version(), !"false".equals(System.getProperty(CDS)))));
+                    p = pb.start();
                     server = p;
                 }
                 LOG.info("started the server process, pid " + p.pid());
@@ -157,6 +165,27 @@ public final class Keeper {
         }
         long millis = 100L << Math.min(quickDeaths - 2, 16);
         return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+    }
+
+    /**
+     * The server process's class-data archive: on Java 19 and later the JVM writes the classes the server loaded
+     * into an archive when it exits and maps them at the next start ({@code -XX:+AutoCreateSharedArchive}), which
+     * shortens the start after the first one; on Java 17 that option does not exist and nothing is added. The
+     * archive lives in the cache directory, named by the server's and the JVM's versions, so an upgrade of either
+     * starts a new one; the JVM checks it and ignores one that does not match.
+     *
+     * @param cacheDir the cache directory ({@code -cache-dir})
+     * @param version  this server's version
+     * @param java     the JVM's version (the server process runs the same {@code java})
+     * @param enabled  {@code false} when turned off ({@value #CDS}{@code =false})
+     * @return the JVM options for the server process (no option contains a blank unless the cache directory does)
+     */
+    static List<String> jvmOptions(Path cacheDir, String version, Runtime.Version java, boolean enabled) {
+        if (!enabled || java.feature() < 19) {
+            return List.of();
+        }
+        Path archive = cacheDir.resolve("kong-java-pluginserver-" + version + "-java" + java + ".jsa");
+        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
     }
 
     private static String describe(int status) {
