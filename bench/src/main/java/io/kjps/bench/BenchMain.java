@@ -333,7 +333,8 @@ public final class BenchMain {
     }
 
     private ServerUnderTest ours(String name, String java, Path dir, Path deploy, String extraOpts) {
-        Path gc = dir.resolve("gc.log");
+        // %p: the keeper and the server process are two JVMs; each writes its own log, the server's is read
+        Path gc = dir.resolve("gc-%p.log");
         Map<String, String> env = new HashMap<>();
         env.put("KONG_JAVA_PLUGINSERVER_JAVA", java);
         env.put("KONG_JAVA_PLUGINSERVER_OPTS", ("-Xlog:gc:file=" + gc + ":uptime " + extraOpts).trim());
@@ -359,10 +360,17 @@ public final class BenchMain {
                 .append(" plugins), median of ").append(n).append("\n\n")
                 .append("| JVM | start to socket accepting | start to first event answered | start to all plugins served"
                         + " | `-dump` | RSS after 1 s of hello at 16 |\n|---|---|---|---|---|---|\n");
+        List<String[]> rows = new ArrayList<>(); // {server, row label, extra JVM options}
         for (String name : serverNames) {
-            if (!name.startsWith("java") || opts.get(name) == null) {
-                continue;
+            if (name.startsWith("java") && opts.get(name) != null) {
+                rows.add(new String[] {name, name, ""});
+                if (!name.equals("java17")) { // Java 17 has no auto-created class-data archive to turn off
+                    rows.add(new String[] {name, name + ", no class-data archive", "-Dkjps.cds=false"});
+                }
             }
+        }
+        for (String[] row : rows) {
+            String name = row[0];
             List<Double> ready = new ArrayList<>();
             List<Double> first = new ArrayList<>();
             List<Double> served = new ArrayList<>();
@@ -371,7 +379,7 @@ public final class BenchMain {
             for (int i = 0; i < n; i++) {
                 Path dir = work.resolve(name + "-start");
                 deleteTree(dir);
-                ServerUnderTest s = ours(name, opts.get(name), dir, deploy10, "");
+                ServerUnderTest s = ours(name, opts.get(name), dir, deploy10, row[2]);
                 s.start(workers);
                 try {
                     ready.add(s.readySeconds());
@@ -393,9 +401,9 @@ public final class BenchMain {
                 }
                 dump.add(dumpSeconds(name, deploy10));
             }
-            md.append(String.format(Locale.ROOT, "| %s | %.3f s | %.2f s | %.2f s | %.2f s | %.0f MB |\n", name,
+            md.append(String.format(Locale.ROOT, "| %s | %.3f s | %.2f s | %.2f s | %.2f s | %.0f MB |\n", row[1],
                     median(ready), median(first), median(served), median(dump), median(rss)));
-            say(name + " start " + ready + " first event " + first + " served " + served + " dump " + dump
+            say(row[1] + " start " + ready + " first event " + first + " served " + served + " dump " + dump
                     + " rss " + rss);
         }
         md.append(crash());

@@ -24,6 +24,8 @@ final class ServerUnderTest {
     private final Path socket;
     private final Path dir;
     private final Path gcLog;
+    /** The last process {@link #pid()} named, still known once the server has stopped. */
+    private volatile long servedPid;
     private Process process;
     private long startNanos;
     private long readyNanos;
@@ -47,7 +49,10 @@ final class ServerUnderTest {
     }
 
     Path gcLog() {
-        return gcLog;
+        // a name with %p is written by each JVM under its own pid: the measured process's is the one
+        return gcLog == null ? null
+                : gcLog.resolveSibling(gcLog.getFileName().toString().replace("%p", Long.toString(
+                        servedPid > 0 ? servedPid : pid())));
     }
 
     /**
@@ -55,8 +60,10 @@ final class ServerUnderTest {
      *         (the keeper's child; the keeper itself sleeps on its child's exit), for the others the process started
      */
     long pid() {
-        return process.toHandle().children().filter(ProcessHandle::isAlive).mapToLong(ProcessHandle::pid)
-                .findFirst().orElse(process.pid());
+        long pid = process.toHandle().children().filter(ProcessHandle::isAlive).mapToLong(ProcessHandle::pid)
+                .findFirst().orElse(servedPid > 0 ? servedPid : process.pid());
+        servedPid = pid;
+        return pid;
     }
 
     /** @return whether the process is still running */
