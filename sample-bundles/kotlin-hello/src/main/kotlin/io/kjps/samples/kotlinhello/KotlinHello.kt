@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component
  * A plugin in Kotlin: greets the names of the `x-name` header (comma-separated) in the access phase and logs whom it
  * greeted in the log phase.
  */
+// snippet:kotlin
 @Component(service = [KongPhaseHandler::class])
 @KongPlugin(name = "kotlin-hello", version = "0.1.0", priority = 2)
 class KotlinHello : KongPhaseHandler<KotlinHello.Config> {
@@ -31,3 +32,4 @@ class KotlinHello : KongPhaseHandler<KotlinHello.Config> {
         kong.log().info("kotlin-hello greeted ${kong.ctx().shared().get("kotlin_hello_greeted")}")
     }
 }
+// end:kotlin
