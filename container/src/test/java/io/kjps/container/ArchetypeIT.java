@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,8 +45,8 @@ class ArchetypeIT {
         String pom = Files.readString(project.resolve("pom.xml"));
         assertTrue(!pom.contains("<parent>") && pom.contains("<artifactId>kong-java-pluginserver-bom</artifactId>")
                 && pom.contains("<scope>import</scope>"), "a standalone pom importing the BOM:\n" + pom);
-        assertTrue(!pom.contains("snippet:") && !pom.contains("@"), "Velocity drops the guide's markers, and the "
-                + "archetype build wrote in every version:\n" + pom);
+        assertTrue(!pom.contains("snippet:") && !Pattern.compile("@[\\w.-]+@").matcher(pom).find(),
+                "Velocity drops the guide's markers, and the archetype build wrote in every version:\n" + pom);
 
         String build = maven(project, "verify");
         assertTrue(build.contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0"),
