@@ -56,7 +56,7 @@ public class PluginServicesIT {
             "kong-java-pluginserver-api.jar", "kong-java-pluginserver-socket.jar",
             "kong-java-pluginserver-shell.jar");
     /** Plugin name to priority, from the samples' {@code @KongPlugin}. */
-    private static final Map<String, Integer> PRIORITIES = Map.of(
+    static final Map<String, Integer> PRIORITIES = Map.of(
             "java-hello", 1, "hello", 1000, "block", 2000, "pdkcheck", 500, "api-key", 1250, "header-transformer", 800,
             "json-transform", 700, "file-log", 9, "kotlin-hello", 2);
     /** Plugin name to the phases its handler implements, in Kong's order. */
