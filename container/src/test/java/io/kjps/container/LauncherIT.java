@@ -42,7 +42,7 @@ class LauncherIT {
     private static final Path BIN = DIST.resolve("bin").resolve("kong-java-pluginserver");
     private static final String VERSION = System.getProperty("kjps.version");
     private static final List<String> SAMPLES = List.of("api-key", "block", "file-log", "header-transformer", "hello",
-            "java-hello", "json-transform", "pdkcheck");
+            "java-hello", "json-transform", "kotlin-hello", "pdkcheck");
     private static final long DEADLINE_SECONDS = 60;
 
     @TempDir
@@ -182,7 +182,7 @@ class LauncherIT {
         assertNotEquals(0, result.status());
         assertEquals("", result.out());
         assertEquals("kong-java-pluginserver: error: no plugin named no-such-plugin in " + DIST.resolve("deploy")
-                + " (available: api-key, block, file-log, header-transformer, hello, java-hello, json-transform, pdkcheck)\n", result.err());
+                + " (available: " + String.join(", ", SAMPLES) + ")\n", result.err());
     }
 
     @Test
@@ -190,10 +190,8 @@ class LauncherIT {
         Result result = run("-kong-conf", "-kong-prefix", "/usr/local/kong");
         assertEquals(0, result.status(), result.err());
         List<String> lines = result.out().lines().toList();
-        assertTrue(lines.contains("plugins = bundled,api-key,block,file-log,header-transformer,hello,java-hello,json-transform,"
-                + "pdkcheck"), result.out());
-        assertTrue(lines.contains("pluginserver_names = api-key,block,file-log,header-transformer,hello,java-hello,json-transform,"
-                + "pdkcheck"), result.out());
+        assertTrue(lines.contains("plugins = bundled," + String.join(",", SAMPLES)), result.out());
+        assertTrue(lines.contains("pluginserver_names = " + String.join(",", SAMPLES)), result.out());
         assertTrue(lines.contains("pluginserver_java_hello_query_cmd = " + BIN + " -deploy " + DIST.resolve("deploy")
                 + " -dump-plugin java-hello"), result.out());
         assertEquals(1, lines.stream().filter(l -> l.matches("pluginserver_[a-z_]+_start_cmd = .*")).count());

@@ -123,7 +123,7 @@ class LifecycleIT {
             }
         }
         names.addAll(List.of("java-hello", "hello", "block", "pdkcheck", "api-key", "header-transformer",
-                "json-transform", "file-log"));
+                "json-transform", "file-log", "kotlin-hello"));
         for (int n = 1; names.size() < 10; n++) {
             PluginJars.deploy(deploy, "hotswap" + n + ".jar", PluginJars.hotswapNumbered(n));
             names.add("hotswap" + n);

@@ -56,9 +56,9 @@ public class PluginServicesIT {
             "kong-java-pluginserver-api.jar", "kong-java-pluginserver-socket.jar",
             "kong-java-pluginserver-shell.jar");
     /** Plugin name to priority, from the samples' {@code @KongPlugin}. */
-    private static final Map<String, Integer> PRIORITIES = Map.of(
+    static final Map<String, Integer> PRIORITIES = Map.of(
             "java-hello", 1, "hello", 1000, "block", 2000, "pdkcheck", 500, "api-key", 1250, "header-transformer", 800,
-            "json-transform", 700, "file-log", 9);
+            "json-transform", 700, "file-log", 9, "kotlin-hello", 2);
     /** Plugin name to the phases its handler implements, in Kong's order. */
     private static final Map<String, List<String>> PHASES = Map.of(
             "java-hello", List.of("access", "response", "log"),
@@ -68,7 +68,8 @@ public class PluginServicesIT {
             "api-key", List.of("access"),
             "header-transformer", List.of("access", "response"),
             "json-transform", List.of("response"),
-            "file-log", List.of("log"));
+            "file-log", List.of("log"),
+            "kotlin-hello", List.of("access", "log"));
 
     @Inject
     private BundleContext context;
@@ -86,7 +87,7 @@ public class PluginServicesIT {
         system.forEach(jar -> names.add(jar.getFileName().toString()));
         assertEquals("system/startup.list, in start order", STARTUP_ORDER, names);
         List<Path> deploy = Distribution.deployBundles(home);
-        assertEquals("plugin jars in deploy/", 8, deploy.size());
+        assertEquals("plugin jars in deploy/", PRIORITIES.size(), deploy.size());
         List<Path> all = new ArrayList<>(system);
         all.addAll(deploy);
         for (Path jar : all) {
