@@ -123,8 +123,14 @@ public final class BenchMain {
         System.err.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, line);
     }
 
-    /** Everything: the comparison (Kong-paced and fast), then the start-up figures. */
+    /**
+     * Everything: the comparison (Kong-paced and fast), then the start-up figures; with {@code --only startup} the
+     * start-up and crash tables alone.
+     */
     String run() throws Exception {
+        if (opt("only", "").equals("startup")) { // --only startup: the start-up and crash tables alone
+            return startup();
+        }
         Instant began = Instant.now();
         List<ServerUnderTest> servers = new ArrayList<>();
         Map<String, KongSide> kong = new LinkedHashMap<>();
