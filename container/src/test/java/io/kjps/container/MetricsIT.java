@@ -138,8 +138,8 @@ class MetricsIT {
             assertEquals(1.0, http.get(P + "instance_starts_total{plugin=\"hello\"}"));
             assertEquals(1.0, http.get(P + "instance_closes_total{plugin=\"block\",reason=\"kong\"}"));
             assertEquals(1.0, http.get(P + "instances{plugin=\"hello\"}"));
-            assertEquals(null, http.get(P + "instances{plugin=\"block\"}"));
-            assertEquals(null, http.get(P + "events_in_flight{phase=\"access\",plugin=\"hello\"}"));
+            assertEquals(0.0, http.get(P + "instances{plugin=\"block\"}"), "closed; served plugins show 0");
+            assertEquals(0.0, http.get(P + "events_in_flight{phase=\"access\",plugin=\"hello\"}"));
             assertTrue(http.get(P + "connections") >= 1, http.toString());
             assertTrue(http.get(P + "connections_accepted_total") >= 1, http.toString());
             assertEquals(1.0, http.get(P + "bundle_updates_total{bundle=\"" + HOTSWAP + "\"}"));

@@ -3,7 +3,7 @@ package io.kjps.socket.internal;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.Event;
 import io.kjps.rpc.dispatch.EventRecorder;
-import io.kjps.rpc.dispatch.Instance;
+import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.dispatch.Outcome;
 import io.kjps.rpc.plugin.Phase;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * The server's metrics, with the Prometheus Java client, in a registry of their own: what each plugin costs (per
@@ -106,14 +105,27 @@ final class Metrics implements EventRecorder {
      */
     void watch(Dispatcher dispatcher, IntSupplier openConnections, LongSupplier acceptedConnections) {
         GaugeWithCallback.builder().name(PREFIX + "events_in_flight")
-                .help("Events running or waiting for Kong now").labelNames("plugin", "phase")
-                .callback(cb -> count(dispatcher.events(), e -> e.plugin().name() + "\n" + e.phase().kongName())
-                        .forEach((k, n) -> cb.call(n, k.split("\n"))))
+                .help("Events running or waiting for Kong now (0 for each phase of each plugin served)")
+                .labelNames("plugin", "phase")
+                .callback(cb -> {
+                    Map<String, Long> n = new TreeMap<>();
+                    for (ServedPlugin p : dispatcher.registry().all()) {
+                        p.descriptor().phases().forEach(ph -> n.put(p.name() + "\n" + ph.kongName(), 0L));
+                    }
+                    for (Event e : dispatcher.events()) {
+                        n.merge(e.plugin().name() + "\n" + e.phase().kongName(), 1L, Long::sum);
+                    }
+                    n.forEach((k, v) -> cb.call(v, k.split("\n")));
+                })
                 .register(registry);
         GaugeWithCallback.builder().name(PREFIX + "instances")
-                .help("Live plugin instances").labelNames("plugin")
-                .callback(cb -> count(dispatcher.instances(), Instance::pluginName)
-                        .forEach((plugin, n) -> cb.call(n, plugin)))
+                .help("Live plugin instances (0 for each plugin served)").labelNames("plugin")
+                .callback(cb -> {
+                    Map<String, Long> n = new TreeMap<>();
+                    dispatcher.registry().all().forEach(p -> n.put(p.name(), 0L));
+                    dispatcher.instances().forEach(i -> n.merge(i.pluginName(), 1L, Long::sum));
+                    n.forEach((plugin, v) -> cb.call(v, plugin));
+                })
                 .register(registry);
         GaugeWithCallback.builder().name(PREFIX + "connections")
                 .help("Kong's connections open now").callback(cb -> cb.call(openConnections.getAsInt()))
@@ -121,10 +133,6 @@ final class Metrics implements EventRecorder {
         CounterWithCallback.builder().name(PREFIX + "connections_accepted_total")
                 .help("Connections from Kong accepted since the server started")
                 .callback(cb -> cb.call(acceptedConnections.getAsLong())).register(registry);
-    }
-
-    private static <T> Map<String, Long> count(java.util.Collection<T> items, java.util.function.Function<T, String> key) {
-        return items.stream().collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
     }
 
     @Override
