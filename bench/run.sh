@@ -10,6 +10,8 @@
 #   bench/run.sh --runs 1 --window-ms 300 --startup-runs 1    # a quick look
 #   bench/run.sh --servers floor,java17 --scenarios hello --concurrency 16
 #   bench/run.sh --servers floor,js --scenarios hello --concurrency 16 --runs 1 --mode paced
+#   bench/run.sh --servers java17,java17-nometrics --scenarios hello --concurrency 16 --mode paced --workers 1
+#                                         # the cost of metrics: "-nometrics" runs a server with -Dkjps.metrics=false
 #
 # Options of the modes: --mode paced|fast|both [both], --workers 1,2 (the paced mode's worker counts; the fast mode
 # uses the largest) [1,2], --rpc-cpu-us 30 (Kong's CPU per RPC in the paced mode) [30]; the others: BENCHMARKS.md.
