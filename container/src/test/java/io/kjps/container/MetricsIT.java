@@ -44,8 +44,11 @@ class MetricsIT {
                 "hello", "block", "faulty", "hotswap");
              KongConnectionPool pool = new KongConnectionPool(server.socket(), 4, KongConnectionPool.Policy.LIFO,
                      Duration.ofSeconds(30))) {
-            Matcher url = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(server.logText());
-            assertTrue(url.find(), server.logText());
+            Pattern endpoint = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)");
+            ServerProcess.await("the endpoint is logged", Duration.ofSeconds(10),
+                    () -> endpoint.matcher(server.logText()).find());
+            Matcher url = endpoint.matcher(server.logText());
+            assertTrue(url.find());
             KongEmulator kong = new KongEmulator(new KongClient(pool));
             long hello = kong.startInstance("hello", "{\"greeting\":\"hey\"}");
             long block = kong.startInstance("block", "{}");
@@ -178,6 +181,66 @@ class MetricsIT {
             assertTrue(Long.parseLong(slowLine.group(1)) >= KONG_DELAY_MS, slowLine.group());
             assertEquals(1, log.split("slow event: plugin hello ", -1).length - 1, "fast events log nothing");
             assertTrue(log.contains("slow event: plugin faulty "), log);
+            assertEquals(0, server.stop());
+        }
+    }
+
+    @Test
+    void aUnixSocketPathServesTheSameMetricsToTheOwnerOnly() throws Exception {
+        Path prefix = ServerProcess.newPrefix();
+        Path socket = prefix.resolve("metrics.sock");
+        try (ServerProcess server = ServerProcess.start(prefix, "-Dkjps.metrics.http=" + socket, "hello");
+             KongConnectionPool pool = new KongConnectionPool(server.socket(), 2, KongConnectionPool.Policy.LIFO,
+                     Duration.ofSeconds(30))) {
+            KongEmulator kong = new KongEmulator(new KongClient(pool));
+            long hello = kong.startInstance("hello", "{}");
+            for (int i = 0; i < 3; i++) {
+                kong.handleEvent(hello, "access", FakeRequest.builder().build());
+            }
+            ServerProcess.await("the endpoint is logged", Duration.ofSeconds(10), () -> server.logText()
+                    .contains("metrics on unix socket " + socket + " (GET /metrics, mode rw-------)"));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(socket)));
+            String answer;
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(socket))) {
+                c.write(java.nio.ByteBuffer.wrap("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)));
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(65_536);
+                while (c.read(buf) >= 0) {
+                    all.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                answer = all.toString(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4"), answer);
+            Map<String, Double> metrics = samples(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertEquals(3.0, metrics.get(P + "events_total{outcome=\"ret\",phase=\"access\",plugin=\"hello\"}"));
+            assertEquals(0, server.stop());
+            assertTrue(!java.nio.file.Files.exists(socket), "the socket file goes with the server");
+        }
+    }
+
+    @Test
+    void aPublicAddressIsRefusedWithAPreciseErrorAndKongIsStillServed() throws Exception {
+        try (ServerProcess server = ServerProcess.start(ServerProcess.newPrefix(), "-Dkjps.metrics.http=0.0.0.0:0",
+                "hello");
+             KongConnectionPool pool = new KongConnectionPool(server.socket(), 2, KongConnectionPool.Policy.LIFO,
+                     Duration.ofSeconds(30))) {
+            // the launcher logs this once the socket component has activated (endpoint included) and says ready
+            ServerProcess.await("the launcher says the server is up", Duration.ofSeconds(10),
+                    () -> server.logText().contains("bundles, started in "));
+            String log = server.logText();
+            assertTrue(log.contains("ERROR [PluginSocketComponent] kjps.metrics.http=0.0.0.0:0 is not a loopback "
+                    + "address: the metrics are not served over HTTP. Serve them on 127.0.0.1, or set "
+                    + "kjps.metrics.http.public=true to expose them on 0.0.0.0"), log);
+            assertTrue(!log.contains("metrics on "), log);
+            KongEmulator kong = new KongEmulator(new KongClient(pool));
+            assertEquals(EventOutcome.Ending.RET, kong.handleEvent(kong.startInstance("hello", "{}"), "access",
+                    FakeRequest.builder().build()).ending());
+            assertTrue(ShellIT.shell(server.prefix(), "kong:metrics").out().contains(P + "events_total{"),
+                    "the shell still prints them");
             assertEquals(0, server.stop());
         }
     }

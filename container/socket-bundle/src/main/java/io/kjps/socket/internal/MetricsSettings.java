@@ -9,8 +9,9 @@ import java.util.function.Function;
  * The metrics' settings, read from framework properties (or system properties, which Felix falls back to):
  * <ul>
  *   <li>{@code kjps.metrics}: {@code false} records nothing (the benchmark's "metrics off"), default {@code true};</li>
- *   <li>{@code kjps.metrics.http}: {@code host:port} to serve {@code GET /metrics} on, default unset: no HTTP
- *       endpoint. Only a loopback address is accepted ({@code 127.0.0.1:9543}, {@code [::1]:9543},
+ *   <li>{@code kjps.metrics.http}: {@code host:port} to serve {@code GET /metrics} on, or the path of a unix
+ *       socket to serve it on (any value with a {@code /}; the file is made owner-only, {@code rw-------}), default
+ *       unset: no HTTP endpoint. Only a loopback address is accepted ({@code 127.0.0.1:9543}, {@code [::1]:9543},
  *       {@code localhost:9543}) unless {@code kjps.metrics.http.public=true}; port 0 picks a free one;</li>
  *   <li>{@code kjps.slow.event.ms}: an event that takes this long logs one WARNING line with its PDK calls, default
  *       500; 0 logs every event, a negative value none.</li>
@@ -19,9 +20,11 @@ import java.util.function.Function;
  * @param enabled whether to record metrics
  * @param httpHost the endpoint's host, or {@code null} for no endpoint
  * @param httpPort the endpoint's port
+ * @param httpSocket the endpoint's unix socket, or {@code null} for none
  * @param slowEventMillis the slow-event threshold, {@code Long.MAX_VALUE} for never
  */
-record MetricsSettings(boolean enabled, String httpHost, int httpPort, long slowEventMillis) {
+record MetricsSettings(boolean enabled, String httpHost, int httpPort, java.nio.file.Path httpSocket,
+                       long slowEventMillis) {
 
     /**
      * @param property reads a framework property, {@code null} when unset
@@ -46,12 +49,15 @@ record MetricsSettings(boolean enabled, String httpHost, int httpPort, long slow
         }
         String http = trim(property.apply("kjps.metrics.http"));
         if (http == null) {
-            return new MetricsSettings(enabled, null, 0, slow);
+            return new MetricsSettings(enabled, null, 0, null, slow);
+        }
+        if (http.indexOf('/') >= 0) {
+            return new MetricsSettings(enabled, null, 0, java.nio.file.Path.of(http).toAbsolutePath().normalize(), slow);
         }
         int colon = http.lastIndexOf(':');
         if (colon <= 0 || colon == http.length() - 1) {
-            throw new IllegalArgumentException("kjps.metrics.http must be host:port (for example 127.0.0.1:9543), "
-                    + "got " + http);
+            throw new IllegalArgumentException("kjps.metrics.http must be host:port (for example 127.0.0.1:9543) "
+                    + "or a unix socket path, got " + http);
         }
         String host = http.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -81,7 +87,7 @@ record MetricsSettings(boolean enabled, String httpHost, int httpPort, long slow
                     + "metrics are not served over HTTP. Serve them on 127.0.0.1, or set "
                     + "kjps.metrics.http.public=true to expose them on " + host);
         }
-        return new MetricsSettings(enabled, host, port, slow);
+        return new MetricsSettings(enabled, host, port, null, slow);
     }
 
     private static String trim(String v) {

@@ -65,6 +65,7 @@ public final class PluginSocketComponent {
     private final Metrics metrics = new Metrics();
     private MetricsSettings metricsSettings;
     private io.prometheus.metrics.exporter.httpserver.HTTPServer metricsHttp;
+    private MetricsUnixEndpoint metricsUnix;
 
     /**
      * Serves a newly registered handler.
@@ -243,14 +244,26 @@ public final class PluginSocketComponent {
         return metrics.text();
     }
 
-    /** Serves GET /metrics on the address of kjps.metrics.http, when set (never by default). */
+    /** Serves GET /metrics on the address or unix socket of kjps.metrics.http, when set (never by default). */
     private void startMetricsHttp() {
         MetricsSettings ms = metricsSettings;
-        if (ms.httpHost() == null) {
+        if (ms.httpHost() == null && ms.httpSocket() == null) {
             return;
         }
         if (!ms.enabled()) {
             LOG.log(System.Logger.Level.WARNING, "kjps.metrics.http is set but kjps.metrics=false: no endpoint");
+            return;
+        }
+        if (ms.httpSocket() != null) {
+            try {
+                metricsUnix = MetricsUnixEndpoint.start(ms.httpSocket(),
+                        () -> metrics.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                LOG.log(System.Logger.Level.INFO, "metrics on unix socket " + ms.httpSocket()
+                        + " (GET /metrics, mode rw-------)");
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot serve metrics on unix socket " + ms.httpSocket()
+                        + " (kjps.metrics.http): " + e.getMessage());
+            }
             return;
         }
         try {
@@ -300,6 +313,10 @@ public final class PluginSocketComponent {
         if (metricsHttp != null) {
             metricsHttp.close();
             metricsHttp = null;
+        }
+        if (metricsUnix != null) {
+            metricsUnix.close();
+            metricsUnix = null;
         }
         if (server != null) {
             server.stop();
