@@ -69,6 +69,8 @@ public final class Event implements PdkCaller {
     /** The PDK calls of this event, kept by the thread running the phase method ({@link #run()}). */
     private PdkTrace trace;
     private Thread traceThread;
+    /** Whether Kong answered the PDK call being made (a result or an error); only the phase method's thread uses it. */
+    private boolean callAnswered;
 
     Event(long id, Instance instance, ServedPlugin plugin, Phase phase, Object config, DispatcherSettings settings,
           java.util.function.Consumer<Event> onFinished, Reply reply, EventRecorder.PluginRecorder recorder,
@@ -189,9 +191,12 @@ public final class Event implements PdkCaller {
                 + calls);
     }
 
-    /** Records, on the phase method's thread, a PDK call and its round trip (or {@link PdkTrace#TERMINAL}). */
+    /**
+     * Records a PDK call and its round trip, or {@link PdkTrace#TERMINAL} or {@link PdkTrace#NO_ANSWER}: only a call
+     * Kong answered has a round trip for the metrics.
+     */
     private void traced(String method, long roundTripNanos) {
-        if (roundTripNanos != PdkTrace.TERMINAL) {
+        if (roundTripNanos >= 0) {
             recorder.pdkCall(method, roundTripNanos);
         }
         if (Thread.currentThread() == traceThread) { // not when a thread of the plugin's own calls the PDK
@@ -257,13 +262,14 @@ public final class Event implements PdkCaller {
             return null;
         }
         long deadline = sent + TimeUnit.MILLISECONDS.toNanos(settings.abandonTimeoutMillis());
+        callAnswered = false;
         try {
             if (answer instanceof Link link && link.held()) {
                 readOwnStep(link, deadline);
             }
             return awaitInput(call, deadline);
         } finally {
-            traced(call.method(), System.nanoTime() - sent);
+            traced(call.method(), callAnswered ? System.nanoTime() - sent : PdkTrace.NO_ANSWER);
         }
     }
 
@@ -389,6 +395,7 @@ public final class Event implements PdkCaller {
                 throw new PdkException(call.method() + " has no result: " + finishReason);
             }
             hasInput = false;
+            callAnswered = true;
             resumedBy = reply;
         } finally {
             lock.unlock();

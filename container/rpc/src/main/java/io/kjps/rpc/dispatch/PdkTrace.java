@@ -12,6 +12,8 @@ final class PdkTrace {
     static final int KEPT = 32;
     /** The round trip recorded for a terminal call, which has none. */
     static final long TERMINAL = -1;
+    /** The round trip recorded for a call Kong never answered (abandoned, or the event was ended meanwhile). */
+    static final long NO_ANSWER = -2;
 
     private static final ThreadLocal<PdkTrace> CURRENT = ThreadLocal.withInitial(PdkTrace::new);
 
@@ -54,7 +56,8 @@ final class PdkTrace {
                 .append(" in Kong");
         for (int i = 0; i < Math.min(count, KEPT); i++) {
             sb.append(i == 0 ? ": " : ", ").append(methods[i]);
-            sb.append(nanos[i] == TERMINAL ? " (ended the event)" : " " + millis(nanos[i]));
+            sb.append(nanos[i] == TERMINAL ? " (ended the event)"
+                    : nanos[i] == NO_ANSWER ? " (no answer)" : " " + millis(nanos[i]));
         }
         if (count > KEPT) {
             sb.append(", and ").append(count - KEPT).append(" more");
