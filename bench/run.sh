@@ -11,6 +11,8 @@
 #   bench/run.sh --servers floor,java17 --scenarios hello --concurrency 16
 #   bench/run.sh --servers floor,js --scenarios hello --concurrency 16 --runs 1 --mode paced
 #   bench/run.sh --servers java17,java25 --only startup   # start-up, first event, crash window alone (no --doc)
+#   bench/run.sh --servers java17,java17-nometrics --scenarios hello --concurrency 16 --mode paced --workers 1
+#                                         # the cost of metrics: "-nometrics" runs a server with -Dkjps.metrics=false
 #
 # Options of the modes: --mode paced|fast|both [both], --workers 1,2 (the paced mode's worker counts; the fast mode
 # uses the largest) [1,2], --rpc-cpu-us 30 (Kong's CPU per RPC in the paced mode) [30]; the others: BENCHMARKS.md.

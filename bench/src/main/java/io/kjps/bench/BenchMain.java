@@ -328,15 +328,20 @@ public final class BenchMain {
                 if (!name.startsWith("java")) {
                     throw new IllegalArgumentException("unknown server " + name);
                 }
-                String java = opts.get(name); // --java17 /path/to/bin/java
+                // java17-nometrics: our server on --java17 with metrics off, for the cost of metrics
+                boolean noMetrics = name.endsWith(NO_METRICS);
+                String java = opts.get(noMetrics ? name.substring(0, name.length() - NO_METRICS.length()) : name);
                 if (java == null || opts.get("dist") == null) {
                     return null;
                 }
                 return ours(name, java, dir, Path.of(opt("deploy", "bench/target/deploy")),
-                        opt("server-opts", ""));
+                        (opt("server-opts", "") + (noMetrics ? " -Dkjps.metrics=false" : "")).trim());
             }
         }
     }
+
+    /** The suffix of a server name that runs our server with {@code -Dkjps.metrics=false}. */
+    private static final String NO_METRICS = "-nometrics";
 
     private ServerUnderTest ours(String name, String java, Path dir, Path deploy, String extraOpts) {
         // %p: the keeper and the server process are two JVMs; each writes its own log, the server's is read

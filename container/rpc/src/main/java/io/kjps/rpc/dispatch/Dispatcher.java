@@ -51,6 +51,14 @@ public final class Dispatcher {
     private final LongAdder eventsFailed = new LongAdder();
     private final long startMillis = System.currentTimeMillis();
     private final ScheduledFuture<?> watchdog;
+    /** When each plugin last had an instance started and closed, epoch seconds (GetStatus). */
+    private final Map<String, Double> lastStart = new ConcurrentHashMap<>();
+    private final Map<String, Double> lastClose = new ConcurrentHashMap<>();
+    private volatile EventRecorder recorder = EventRecorder.NONE;
+    private volatile long slowEventNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_SLOW_EVENT_MILLIS);
+
+    /** The default threshold of the slow-event log, in milliseconds. */
+    public static final long DEFAULT_SLOW_EVENT_MILLIS = 500;
 
     /** What {@link #dispatch(RpcRequest, Reply)} returns when the answer goes through the {@link Reply} later. */
     public static final Object DEFERRED = new Object() {
@@ -115,6 +123,19 @@ public final class Dispatcher {
     /** @return the timeouts and policy */
     public DispatcherSettings settings() {
         return settings;
+    }
+
+    /**
+     * Sets where events are reported and when one is logged as slow; events that start afterwards use them.
+     *
+     * @param recorder the metrics' recorder, {@link EventRecorder#NONE} for none
+     * @param slowEventMillis an event that takes at least this long logs one WARNING line with its PDK calls and
+     *                        their times; {@code Long.MAX_VALUE} for never
+     */
+    public void observe(EventRecorder recorder, long slowEventMillis) {
+        this.recorder = recorder == null ? EventRecorder.NONE : recorder;
+        this.slowEventNanos = slowEventMillis >= TimeUnit.NANOSECONDS.toMillis(Long.MAX_VALUE) ? Long.MAX_VALUE
+                : TimeUnit.MILLISECONDS.toNanos(Math.max(0, slowEventMillis));
     }
 
     /**
@@ -212,6 +233,8 @@ public final class Dispatcher {
         long id = instanceIds.getAndIncrement() & ID_MASK;
         Instance instance = new Instance(id, name, config, plugin, decoded);
         instances.put(id, instance);
+        lastStart.put(name, instance.startTimeMillis() / 1000.0);
+        recorder.instanceStarted(name);
         LOG.log(System.Logger.Level.DEBUG, () -> "started instance " + id + " of " + plugin);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("Name", name);
@@ -227,8 +250,14 @@ public final class Dispatcher {
         if (removed == null) {
             throw RpcError.noInstance(id);
         }
+        closed(removed, false);
         LOG.log(System.Logger.Level.DEBUG, () -> "closed instance " + id + " of " + removed.pluginName());
         return instanceStatusOf(removed);
+    }
+
+    private void closed(Instance instance, boolean expired) {
+        lastClose.put(instance.pluginName(), System.currentTimeMillis() / 1000.0);
+        recorder.instanceClosed(instance.pluginName(), expired);
     }
 
     private Object instanceStatus(Object param) throws RpcError {
@@ -262,8 +291,11 @@ public final class Dispatcher {
             throw new RpcError("plugin.HandleEvent: unknown event " + eventName
                     + "; expected certificate, rewrite, access, response, preread or log");
         }
+        long received = System.nanoTime();
+        EventRecorder.PluginRecorder metrics = recorder.plugin(instance.pluginName());
         ServedPlugin plugin = registry.await(instance.pluginName(), settings.pluginWaitMillis());
         if (plugin == null) {
+            metrics.eventEnded(phase, Outcome.FAILED, System.nanoTime() - received);
             throw new RpcError("plugin.HandleEvent: plugin " + instance.pluginName() + " of instance " + instanceId
                     + " is not deployed");
         }
@@ -277,11 +309,13 @@ public final class Dispatcher {
         try {
             config = instance.configFor(plugin);
         } catch (ConfigException | LinkageError e) {
+            metrics.eventEnded(phase, Outcome.FAILED, System.nanoTime() - received);
             throw new RpcError("plugin.HandleEvent: config of instance " + instanceId + " does not fit " + plugin
                     + ": " + e.getMessage());
         }
         instance.touch();
-        Event event = new Event(eventId, instance, plugin, phase, config, settings, this::forget, reply);
+        Event event = new Event(eventId, instance, plugin, phase, config, settings, this::forget, reply, metrics,
+                slowEventNanos);
         events.put(eventId, event);
         eventsStarted.increment();
         plugin.countEvent();
@@ -298,6 +332,7 @@ public final class Dispatcher {
         } catch (RejectedExecutionException e) {
             events.remove(eventId);
             eventsFailed.increment();
+            metrics.eventEnded(phase, Outcome.FAILED, System.nanoTime() - received);
             throw new RpcError("plugin.HandleEvent: server busy, " + events.size() + " events in flight");
         }
         return DEFERRED;
@@ -345,8 +380,11 @@ public final class Dispatcher {
         return DEFERRED;
     }
 
+    /** An event finished: drop it, and report it (once: only the caller that removes it reports it). */
     private void forget(Event event) {
-        events.remove(event.id(), event);
+        if (events.remove(event.id(), event)) {
+            event.record();
+        }
     }
 
     /**
@@ -361,6 +399,7 @@ public final class Dispatcher {
         int n = 0;
         for (Instance i : instances.values()) {
             if (i.lastUsedNanos() - limit < 0 && instances.remove(i.id(), i)) {
+                closed(i, true);
                 n++;
             }
         }
@@ -377,7 +416,7 @@ public final class Dispatcher {
         for (Event e : events.values()) {
             if (pluginName == null || e.plugin().name().equals(pluginName)) {
                 e.cancel(reason);
-                events.remove(e.id(), e);
+                forget(e);
             }
         }
     }
@@ -419,13 +458,39 @@ public final class Dispatcher {
         return registry;
     }
 
+    /**
+     * The answer to {@code plugin.GetStatus}: what the JavaScript and Python servers answer ({@code Pid}, and
+     * {@code Plugins} by name with {@code Name}, {@code Modtime}, {@code LoadTime}, {@code Instances},
+     * {@code LastStartInstance}, {@code LastCloseInstance}; times in epoch seconds, 0 for never; a bundle revision's
+     * {@code Modtime} is when it was registered, as its {@code LoadTime}), plus this server's {@code StartTime},
+     * {@code Instances} and {@code Events} (counts now) and the recorder's figures under {@code Metrics}.
+     */
     private Map<String, Object> status() {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("Pid", ProcessHandle.current().pid());
         result.put("StartTime", startMillis / 1000.0);
-        result.put("Plugins", names());
+        Map<String, Object> plugins = new LinkedHashMap<>();
+        Collection<Instance> live = instances.values();
+        for (ServedPlugin p : registry.all()) {
+            List<Object> mine = new ArrayList<>();
+            for (Instance i : live) {
+                if (i.pluginName().equals(p.name())) {
+                    mine.add(instanceStatusOf(i));
+                }
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("Name", p.name());
+            one.put("Modtime", p.loadTimeMillis() / 1000.0);
+            one.put("LoadTime", p.loadTimeMillis() / 1000.0);
+            one.put("Instances", mine);
+            one.put("LastStartInstance", lastStart.getOrDefault(p.name(), 0.0));
+            one.put("LastCloseInstance", lastClose.getOrDefault(p.name(), 0.0));
+            plugins.put(p.name(), one);
+        }
+        result.put("Plugins", plugins);
         result.put("Instances", (long) instances.size());
         result.put("Events", (long) events.size());
+        result.put("Metrics", recorder.status());
         return result;
     }
 

@@ -61,9 +61,22 @@ public final class Event implements PdkCaller {
     private Reply lastAnswered;
     /** The watchdog or a cancel answered for the running phase method and gave its connection to another thread. */
     private boolean connectionTaken;
+    /** How the event ended and when; set, under the lock, by whatever made it FINISHED. */
+    private Outcome outcome;
+    private long finishedNanos;
+    private final EventRecorder.PluginRecorder recorder;
+    private final long slowNanos;
+    /** The PDK calls of this event, kept by the thread running the phase method ({@link #run()}). */
+    private PdkTrace trace;
+    private Thread traceThread;
+    /** Whether Kong answered the PDK call being made (a result or an error); only the phase method's thread uses it. */
+    private boolean callAnswered;
 
     Event(long id, Instance instance, ServedPlugin plugin, Phase phase, Object config, DispatcherSettings settings,
-          java.util.function.Consumer<Event> onFinished, Reply reply) {
+          java.util.function.Consumer<Event> onFinished, Reply reply, EventRecorder.PluginRecorder recorder,
+          long slowNanos) {
+        this.recorder = recorder;
+        this.slowNanos = slowNanos;
         this.onFinished = onFinished;
         this.reply = reply;
         this.id = id;
@@ -112,6 +125,8 @@ public final class Event implements PdkCaller {
         } finally {
             lock.unlock();
         }
+        trace = PdkTrace.begin();
+        traceThread = Thread.currentThread();
         try {
             EventKong kong = new EventKong(this);
             switch (phase) {
@@ -123,17 +138,27 @@ public final class Event implements PdkCaller {
                 case LOG -> plugin.handler().log(kong, config);
                 default -> throw new IllegalStateException("phase " + phase);
             }
-            finish(StepResult.RET, null);
+            finish(StepResult.RET, null, Outcome.RET);
         } catch (Throwable t) {
             failed(t);
         } finally {
+            long took;
+            Outcome ended;
             lock.lock();
             try {
                 handlerThread = null;
                 Thread.interrupted();
+                took = finishedNanos - startNanos;
+                ended = outcome;
             } finally {
                 lock.unlock();
             }
+            traceThread = null;
+            if (ended != null && took >= slowNanos) {
+                logSlow(took, ended);
+            }
+            trace.clear();
+            trace = null;
         }
         Reply last = lastAnswered;
         lastAnswered = null;
@@ -158,6 +183,50 @@ public final class Event implements PdkCaller {
         handOver(new PdkCall(method, args, true));
     }
 
+    /** The slow-event log line: one WARNING with the PDK calls and their times (kjps.slow.event.ms). */
+    private void logSlow(long took, Outcome ended) {
+        String calls = trace.describe();
+        LOG.log(System.Logger.Level.WARNING, () -> "slow event: " + describe() + " took " + PdkTrace.millis(took)
+                + " (over " + TimeUnit.NANOSECONDS.toMillis(slowNanos) + " ms), ended " + ended.label() + "; "
+                + calls);
+    }
+
+    /**
+     * Records a PDK call and its round trip, or {@link PdkTrace#TERMINAL} or {@link PdkTrace#NO_ANSWER}: only a call
+     * Kong answered has a round trip for the metrics.
+     */
+    private void traced(String method, long roundTripNanos) {
+        if (roundTripNanos >= 0) {
+            recorder.pdkCall(method, roundTripNanos);
+        }
+        if (Thread.currentThread() == traceThread) { // not when a thread of the plugin's own calls the PDK
+            trace.add(method, roundTripNanos);
+        }
+    }
+
+    /** Marks the event finished; under the lock. */
+    private void ended(Outcome how) {
+        state = State.FINISHED;
+        outcome = how;
+        finishedNanos = System.nanoTime();
+    }
+
+    /** Reports the end to the recorder; the dispatcher calls it once, when it drops the event from its table. */
+    void record() {
+        Outcome how;
+        long took;
+        lock.lock();
+        try {
+            how = outcome;
+            took = finishedNanos - startNanos;
+        } finally {
+            lock.unlock();
+        }
+        if (how != null) {
+            recorder.eventEnded(phase, how, took);
+        }
+    }
+
     private Object handOver(PdkCall call) {
         for (Object arg : call.args()) {
             MsgpackValues.checkWritable(arg);
@@ -171,7 +240,7 @@ public final class Event implements PdkCaller {
             answer = reply;
             reply = null;
             if (call.terminal()) {
-                state = State.FINISHED;
+                ended(Outcome.EXIT);
                 finishReason = call.method() + " ended it";
             } else {
                 state = State.AWAITING_RESULT;
@@ -186,15 +255,22 @@ public final class Event implements PdkCaller {
             throw new PdkException(call.method() + ": no request of Kong's to answer");
         }
         lastAnswered = answer;
+        long sent = System.nanoTime();
         answer.send(new StepResult(id, call), null);
         if (call.terminal()) {
+            traced(call.method(), PdkTrace.TERMINAL);
             return null;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.abandonTimeoutMillis());
-        if (answer instanceof Link link && link.held()) {
-            readOwnStep(link, deadline);
+        long deadline = sent + TimeUnit.MILLISECONDS.toNanos(settings.abandonTimeoutMillis());
+        callAnswered = false;
+        try {
+            if (answer instanceof Link link && link.held()) {
+                readOwnStep(link, deadline);
+            }
+            return awaitInput(call, deadline);
+        } finally {
+            traced(call.method(), callAnswered ? System.nanoTime() - sent : PdkTrace.NO_ANSWER);
         }
-        return awaitInput(call, deadline);
     }
 
     /**
@@ -302,7 +378,7 @@ public final class Event implements PdkCaller {
             while (!hasInput && state != State.FINISHED) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    state = State.FINISHED;
+                    ended(Outcome.ABANDONED);
                     finishReason = "Kong sent no result for " + call.method() + " within "
                             + settings.abandonTimeoutMillis() + " ms: abandoned";
                     onFinished.accept(this);
@@ -319,6 +395,7 @@ public final class Event implements PdkCaller {
                 throw new PdkException(call.method() + " has no result: " + finishReason);
             }
             hasInput = false;
+            callAnswered = true;
             resumedBy = reply;
         } finally {
             lock.unlock();
@@ -345,14 +422,14 @@ public final class Event implements PdkCaller {
         return finishReason != null ? finishReason : fallback;
     }
 
-    private void finish(Object data, String reason) {
+    private void finish(Object data, String reason, Outcome how) {
         Reply answer;
         lock.lock();
         try {
             if (state == State.FINISHED) {
                 return;
             }
-            state = State.FINISHED;
+            ended(how);
             finishReason = reason != null ? reason : "the phase method returned";
             answer = reply;
             reply = null;
@@ -384,7 +461,7 @@ public final class Event implements PdkCaller {
             return;
         }
         LOG.log(System.Logger.Level.ERROR, () -> describe() + " failed; " + policyText(), t);
-        finish(failureData(), "the phase method threw " + t);
+        finish(failureData(), "the phase method threw " + t, Outcome.ERROR);
     }
 
     private String policyText() {
@@ -434,7 +511,7 @@ public final class Event implements PdkCaller {
     }
 
     private Object timedOut() {
-        state = State.FINISHED;
+        ended(Outcome.TIMEOUT);
         finishReason = "timed out after " + settings.handlerTimeoutMillis() + " ms";
         if (handlerThread != null) {
             handlerThread.interrupt();
@@ -491,7 +568,7 @@ public final class Event implements PdkCaller {
                     connectionTaken = answer instanceof Link;
                     failure = failureData();
                 }
-                state = State.FINISHED;
+                ended(Outcome.FAILED);
                 finishReason = reason;
                 changed.signalAll();
                 if (readingOn != null) {

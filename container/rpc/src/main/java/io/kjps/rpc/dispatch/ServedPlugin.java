@@ -22,6 +22,7 @@ public final class ServedPlugin {
     private final long generation = GENERATIONS.incrementAndGet();
     private final Set<Phase> phases;
     private final LongAdder events = new LongAdder();
+    private final long loadTimeMillis = System.currentTimeMillis();
 
     /**
      * @param descriptor the metadata from the bundle jar
@@ -75,6 +76,11 @@ public final class ServedPlugin {
      */
     public boolean handles(Phase phase) {
         return phases.contains(phase);
+    }
+
+    /** @return when this revision was made (its handler registered), epoch milliseconds */
+    public long loadTimeMillis() {
+        return loadTimeMillis;
     }
 
     /** @return how many events this revision has started */

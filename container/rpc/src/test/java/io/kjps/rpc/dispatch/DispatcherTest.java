@@ -232,7 +232,15 @@ class DispatcherTest {
 
         Map<?, ?> server = assertInstanceOf(Map.class, d.dispatch(request("plugin.GetStatus", null)));
         assertEquals(ProcessHandle.current().pid(), server.get("Pid"));
-        assertEquals(List.of("block", "hello"), server.get("Plugins"));
+        Map<?, ?> plugins = assertInstanceOf(Map.class, server.get("Plugins"));
+        assertEquals(List.of("block", "hello"), List.copyOf(plugins.keySet()));
+        Map<?, ?> hello = assertInstanceOf(Map.class, plugins.get("hello"));
+        assertEquals("hello", hello.get("Name"));
+        assertEquals(List.of(status), hello.get("Instances"), "the JS and Python servers' shape: each instance's status");
+        assertTrue((Double) hello.get("LastStartInstance") > 0);
+        assertEquals(0.0, hello.get("LastCloseInstance"));
+        assertEquals(List.of(), ((Map<?, ?>) plugins.get("block")).get("Instances"));
+        assertEquals(Map.of(), server.get("Metrics"), "no recorder: no figures");
         assertEquals(1L, server.get("Instances"));
         assertEquals(0L, server.get("Events"));
 

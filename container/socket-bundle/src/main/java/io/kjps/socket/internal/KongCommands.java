@@ -21,13 +21,13 @@ import java.util.stream.Collectors;
 
 /**
  * The shell's {@code kong:*} commands: a Gogo command service (service properties
- * {@code osgi.command.scope=kong}, {@code osgi.command.function=plugins,instances,events,conf,stats,notices}) that
+ * {@code osgi.command.scope=kong}, {@code osgi.command.function=plugins,instances,events,conf,stats,notices,metrics}) that
  * the socket component registers, since it owns the dispatcher. Gogo calls the public methods by reflection; each
  * returns the text to print. Needs no Gogo import.
  */
 public final class KongCommands {
     /** The command names, for {@code osgi.command.function}. */
-    static final String[] FUNCTIONS = {"plugins", "instances", "events", "conf", "stats", "notices"};
+    static final String[] FUNCTIONS = {"plugins", "instances", "events", "conf", "stats", "notices", "metrics"};
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
@@ -35,6 +35,7 @@ public final class KongCommands {
     private final Function<ServedPlugin, Long> bundleOf;
     private final PluginNotices notices;
     private final Function<String, String> properties;
+    private final java.util.function.Supplier<String> metrics;
     private final long startMillis = System.currentTimeMillis();
 
     /**
@@ -42,9 +43,11 @@ public final class KongCommands {
      * @param bundleOf the id of the bundle providing a revision, or {@code null}
      * @param notices refusals and metadata changes
      * @param properties the framework properties ({@code kjps.socket}, {@code kjps.home}, ...)
+     * @param metrics the metrics in the Prometheus text format
      */
     KongCommands(Dispatcher dispatcher, Function<ServedPlugin, Long> bundleOf, PluginNotices notices,
-                 Function<String, String> properties) {
+                 Function<String, String> properties, java.util.function.Supplier<String> metrics) {
+        this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.bundleOf = bundleOf;
         this.notices = notices;
@@ -71,6 +74,11 @@ public final class KongCommands {
                     .forEach(n -> out.append("  ").append(n).append('\n'));
         }
         return out.toString();
+    }
+
+    /** @return every metric of the server in the Prometheus text format, as the HTTP endpoint serves them */
+    public String metrics() {
+        return metrics.get();
     }
 
     /** @return the refused bundles and the updates Kong must learn about, oldest first */

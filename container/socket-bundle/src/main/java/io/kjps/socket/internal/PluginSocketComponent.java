@@ -62,6 +62,11 @@ public final class PluginSocketComponent {
     private Dispatcher dispatcher;
     private SocketServer server;
     private ServiceRegistration<AutoCloseable> status;
+    /** Made before activation: refusals can come while DS binds the handlers. */
+    private final Metrics metrics = new Metrics();
+    private MetricsSettings metricsSettings;
+    private io.prometheus.metrics.exporter.httpserver.HTTPServer metricsHttp;
+    private MetricsUnixEndpoint metricsUnix;
 
     /**
      * Serves a newly registered handler.
@@ -116,6 +121,10 @@ public final class PluginSocketComponent {
     }
 
     private void refused(ServiceReference<?> ref, String reason) {
+        Bundle bundle = ref.getBundle();
+        if (bundle != null) {
+            metrics.bundleRefused(bundle.getSymbolicName());
+        }
         UpdateGuard guard = updateGuard;
         if (guard != null) {
             guard.refused(ref.getBundle(), reason);
@@ -161,6 +170,9 @@ public final class PluginSocketComponent {
         }
         handlerThreads = HandlerThreads.create("kong-event-", 4096);
         dispatcher = new Dispatcher(registry, handlerThreads, settings.dispatcher());
+        metricsSettings = metricsSettings(context);
+        dispatcher.observe(metricsSettings.enabled() ? metrics : io.kjps.rpc.dispatch.EventRecorder.NONE,
+                metricsSettings.slowEventMillis());
         server = new SocketServer(settings, dispatcher);
         try {
             server.start();
@@ -186,6 +198,9 @@ public final class PluginSocketComponent {
             }
         }, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "listening on " + settings.socket() + " (MsgPack:1)");
+        SocketServer listening = server;
+        metrics.watch(dispatcher, listening::openConnections, listening::acceptedConnections);
+        startMetricsHttp();
         status = register(context, "kjps.socket.ready", settings.socket().toString());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "kong");
@@ -194,7 +209,7 @@ public final class PluginSocketComponent {
         DeployGuard deployGuard = deploy == null ? null
                 : new DeployGuard(context, java.nio.file.Path.of(deploy), notices);
         UpdateGuard guard = new UpdateGuard(context, new LastGoodRevisions(context.getDataFile("revisions").toPath()),
-                deployGuard, notices, settings.updateConfirmMillis());
+                deployGuard, notices, settings.updateConfirmMillis(), metrics);
         guard.start();
         updateGuard = guard;
         // until now every name was worth waiting for (the plugins start after this bundle); from now on only those
@@ -210,7 +225,66 @@ public final class PluginSocketComponent {
             }
         });
         commands = context.registerService(Object.class.getName(),
-                new KongCommands(dispatcher, bundles::get, notices, context::getProperty), props);
+                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, this::metricsText), props);
+    }
+
+    /** The metrics' settings; a bad one is logged and left out, never a reason not to serve Kong. */
+    private static MetricsSettings metricsSettings(BundleContext context) {
+        try {
+            return MetricsSettings.from(context::getProperty);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, e.getMessage());
+        }
+        try {
+            return MetricsSettings.from(k -> k.startsWith("kjps.metrics.http") ? null : context.getProperty(k));
+        } catch (IllegalArgumentException e) {
+            return MetricsSettings.from(k -> k.equals("kjps.metrics") ? context.getProperty(k) : null);
+        }
+    }
+
+    private String metricsText() {
+        MetricsSettings ms = metricsSettings;
+        if (ms != null && !ms.enabled()) {
+            return "# metrics are off (kjps.metrics=false)\n";
+        }
+        return metrics.text();
+    }
+
+    /** Serves GET /metrics on the address or unix socket of kjps.metrics.http, when set (never by default). */
+    private void startMetricsHttp() {
+        MetricsSettings ms = metricsSettings;
+        if (ms.httpHost() == null && ms.httpSocket() == null) {
+            return;
+        }
+        if (!ms.enabled()) {
+            LOG.log(System.Logger.Level.WARNING, "kjps.metrics.http is set but kjps.metrics=false: no endpoint");
+            return;
+        }
+        if (ms.httpSocket() != null) {
+            try {
+                metricsUnix = MetricsUnixEndpoint.start(ms.httpSocket(),
+                        () -> metrics.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                LOG.log(System.Logger.Level.INFO, "metrics on unix socket " + ms.httpSocket()
+                        + " (GET /metrics, mode rw-------)");
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot serve metrics on unix socket " + ms.httpSocket()
+                        + " (kjps.metrics.http): " + e.getMessage());
+            }
+            return;
+        }
+        try {
+            metricsHttp = io.prometheus.metrics.exporter.httpserver.HTTPServer.builder().hostname(ms.httpHost())
+                    .port(ms.httpPort()).registry(metrics.registry()).buildAndStart();
+            LOG.log(System.Logger.Level.INFO, "metrics on http://" + hostForUrl(ms.httpHost()) + ":"
+                    + metricsHttp.getPort() + "/metrics");
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot serve metrics on " + ms.httpHost() + ":" + ms.httpPort()
+                    + " (kjps.metrics.http): " + e);
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     private static ServiceRegistration<AutoCloseable> register(BundleContext context, String key, String value) {
@@ -246,6 +320,14 @@ public final class PluginSocketComponent {
                 // the framework is stopping
             }
             status = null;
+        }
+        if (metricsHttp != null) {
+            metricsHttp.close();
+            metricsHttp = null;
+        }
+        if (metricsUnix != null) {
+            metricsUnix.close();
+            metricsUnix = null;
         }
         if (server != null) {
             server.stop();

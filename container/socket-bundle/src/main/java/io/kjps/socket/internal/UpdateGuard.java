@@ -75,6 +75,7 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
     private final DeployGuard deployGuard;
     private final PluginNotices notices;
     private final long confirmMillis;
+    private final Metrics metrics;
     private final ServiceTracker<ServiceComponentRuntime, ServiceComponentRuntime> scr;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kjps-update-guard");
@@ -93,9 +94,11 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
      * @param deployGuard   told about uninstalled bundles, or {@code null} without a deploy folder
      * @param notices       the shell's notices
      * @param confirmMillis how long an update may take to serve its plugins
+     * @param metrics       counts updates and roll-backs
      */
     UpdateGuard(BundleContext context, LastGoodRevisions revisions, DeployGuard deployGuard, PluginNotices notices,
-                long confirmMillis) {
+                long confirmMillis, Metrics metrics) {
+        this.metrics = metrics;
         this.context = context;
         this.revisions = revisions;
         this.deployGuard = deployGuard;
@@ -200,6 +203,9 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
                 }
                 LastGoodRevisions.Kept good = revisions.get(bundle.getLocation());
                 Set<String> expected = old != null ? old.expected : before;
+                if (expected != null && !expected.isEmpty()) {
+                    metrics.bundleUpdated(bundle.getSymbolicName());
+                }
                 if (good != null && expected != null && !expected.isEmpty()) {
                     pending.put(id, new Pending(bundle, Set.copyOf(expected), good, false, confirmMillis));
                 }
@@ -339,6 +345,7 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
                 + String.join(", ", p.expected);
         LOG.log(System.Logger.Level.ERROR, text);
         notices.add(text);
+        metrics.bundleRolledBack(p.bundle.getSymbolicName());
         rollingBack.put(id, p.expected);
         worker.execute(() -> rollBack(p));
     }
