@@ -43,7 +43,8 @@ public interface Nginx {
     /**
      * {@code kong.nginx.get_statistics()}: nginx connection counters ({@code connections_active},
      * {@code connections_reading}, {@code connections_writing}, {@code connections_waiting},
-     * {@code connections_accepted}, {@code connections_handled}, {@code total_requests}). Every phase.
+     * {@code connections_accepted}, {@code connections_handled}, {@code total_requests}). Every phase. Kong 3.0 and
+     * later; older lines answer nothing, which reads as an empty map.
      *
      * @return counter name to value
      */

@@ -36,7 +36,10 @@ public interface Request {
     /** @return {@code kong.request.get_path()}: the normalized path */
     String getPath();
 
-    /** @return {@code kong.request.get_raw_path()} */
+    /**
+     * @return {@code kong.request.get_raw_path()}. Kong 3.0 and later; on older lines Kong answers nothing and this
+     *         returns {@code null}
+     */
     String getRawPath();
 
     /** @return {@code kong.request.get_path_with_query()} */
@@ -70,7 +73,11 @@ public interface Request {
     /** @return {@code kong.request.get_raw_body()}, or {@code null} when Kong has none in memory */
     byte[] getRawBody();
 
-    /** @return {@code kong.request.get_start_time()}: milliseconds since the epoch */
+    /**
+     * @return {@code kong.request.get_start_time()}: milliseconds since the epoch. Kong 3.0 and later; on older lines
+     *         Kong answers nothing and this throws a {@link PdkException} saying so ({@link Nginx#reqStartTime()}
+     *         works on every line, in seconds)
+     */
     double getStartTime();
 
     /** @return {@code kong.request.get_forwarded_path()}: honouring {@code X-Forwarded-Path} from trusted proxies */
@@ -123,7 +130,8 @@ public interface Request {
 
     /**
      * {@code kong.request.get_uri_captures()}: the regex captures of the route path. Phases: rewrite, access,
-     * header_filter, response, body_filter, log.
+     * header_filter, response, body_filter, log. Kong 3.1 and later; older lines answer nothing, which reads as no
+     * captures.
      *
      * @return the captures (both maps empty when the path had none)
      */

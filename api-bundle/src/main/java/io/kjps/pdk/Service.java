@@ -28,14 +28,16 @@ public interface Service {
     void setTarget(String host, int port);
 
     /**
-     * {@code kong.service.set_retries(retries)}. Phase: access.
+     * {@code kong.service.set_retries(retries)}. Phase: access. Kong 3.5 to 3.8 added it (not in 3.4); on older
+     * lines Kong ignores the call.
      *
      * @param retries how often Kong retries a failed connection (0 to 32767)
      */
     void setRetries(int retries);
 
     /**
-     * {@code kong.service.set_timeouts(connect, write, read)}. Phase: access.
+     * {@code kong.service.set_timeouts(connect, write, read)}. Phase: access. Kong 3.5 to 3.8 added it (not in 3.4);
+     * on older lines Kong ignores the call.
      *
      * @param connectTimeout milliseconds, 1 to 2147483646
      * @param writeTimeout milliseconds

@@ -86,7 +86,8 @@ public interface ServiceRequest {
     void setQuery(Map<String, ?> args);
 
     /**
-     * {@code kong.service.request.clear_query_arg(name)}. Phases: rewrite, access.
+     * {@code kong.service.request.clear_query_arg(name)}. Phases: rewrite, access. Kong 3.9 and later; on older lines
+     * Kong ignores the call (read the query with {@link Request#getQuery()} and {@link #setQuery} without it).
      *
      * @param name the argument to remove
      */
@@ -101,9 +102,16 @@ public interface ServiceRequest {
      */
     void setBody(Map<String, ?> args, String mimetype);
 
-    /** {@code kong.service.request.disable_tls()}: plain connection to an https upstream. Phases: rewrite, access, balancer. */
+    /**
+     * {@code kong.service.request.disable_tls()}: plain connection to an https upstream. Phases: rewrite, access,
+     * balancer. For HTTP plugins, Kong after 3.9 (master); earlier lines have it for stream plugins only and ignore
+     * the call from an HTTP plugin.
+     */
     void disableTls();
 
-    /** {@code kong.service.request.enable_tls()}: undoes {@link #disableTls()}. Phases: rewrite, access, balancer. */
+    /**
+     * {@code kong.service.request.enable_tls()}: undoes {@link #disableTls()}. Phases: rewrite, access, balancer.
+     * Kong after 3.9 (master); earlier lines ignore the call.
+     */
     void enableTls();
 }

@@ -36,7 +36,7 @@ public interface Vault {
      * {@code kong.vault.update(options)}: refreshes secrets in a table of options. Every field named in its
      * {@code "$refs"} map (field name to reference) gets the secret Kong currently holds for that reference, in
      * nested maps too; a reference Kong has no value cached for leaves its field as it was. Kong changes only its
-     * own copy of the table: the result is the updated table. Experimental in Kong (3.x).
+     * own copy of the table: the result is the updated table. Experimental in Kong; Kong 3.4 and later.
      *
      * @param options the options, with their {@code "$refs"}; not {@code null}
      * @return the options as Kong returned them (an empty table comes back as an empty map); {@code null} when Kong
@@ -49,7 +49,7 @@ public interface Vault {
     /**
      * {@code kong.vault.flush()}: asks Kong to empty its cache of resolved references (and, depending on the Kong
      * version, of vault configurations), so that {@link #get} resolves them again. The cache belongs to the Kong
-     * worker, not to this plugin. Kong sends no result.
+     * worker, not to this plugin. Kong sends no result. Kong 3.3 and later; older lines ignore the call.
      *
      * @since 1.2
      */

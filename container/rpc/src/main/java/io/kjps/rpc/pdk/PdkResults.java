@@ -120,7 +120,9 @@ public final class PdkResults {
     }
 
     private static PdkException unexpected(String method, String expected, Object v) {
+        String since = v == null ? KongLines.since(method) : null;
         return new PdkException(method + ": expected " + expected + " from Kong, got "
-                + io.kjps.rpc.codec.RpcCodec.describe(v));
+                + io.kjps.rpc.codec.RpcCodec.describe(v) + (since == null ? ""
+                : " (Kong has " + method + " from " + since + " on; an older Kong answers nothing)"));
     }
 }

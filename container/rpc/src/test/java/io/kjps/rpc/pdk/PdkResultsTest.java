@@ -154,6 +154,17 @@ class PdkResultsTest {
     }
 
     @Test
+    void aNilFromAFunctionOlderKongLinesLackSaysSo() {
+        PdkException e = assertThrows(PdkException.class,
+                () -> PdkResults.doubleValue("kong.request.get_start_time", null));
+        assertEquals("kong.request.get_start_time: expected a number from Kong, got nil (Kong has"
+                + " kong.request.get_start_time from 3.0 on; an older Kong answers nothing)", e.getMessage());
+        assertEquals("kong.request.get_start_time: expected a number from Kong, got string \"x\"", assertThrows(
+                PdkException.class, () -> PdkResults.doubleValue("kong.request.get_start_time", "x")).getMessage(),
+                "only a nil can mean a missing function");
+    }
+
+    @Test
     void booleans() {
         assertEquals(true, PdkResults.bool("kong.ip.is_trusted", true));
         assertEquals(false, PdkResults.bool("kong.ip.is_trusted", false));
