@@ -1,8 +1,7 @@
 package io.kjps.socket.internal;
 
+import io.kjps.listener.ListeningSocket;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -55,29 +54,15 @@ final class MetricsUnixEndpoint implements AutoCloseable {
      * @throws IOException when the path cannot be bound: a live server is on it, or a file that is not a socket
      */
     static MetricsUnixEndpoint start(Path path, Supplier<byte[]> metrics) throws IOException {
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            if (!isSocket(path)) {
-                throw new IOException(path + " exists and is not a socket");
-            }
-            boolean live;
-            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-                live = true;
-            } catch (IOException refused) {
-                live = false;
-            }
-            if (live) {
-                throw new IOException("another server listens on " + path);
-            }
-            Files.delete(path); // nobody listens: a socket file left by a crash
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !isSocket(path)) {
+            throw new IOException(path + " exists and is not a socket");
         }
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(path));
-            SocketFile.restrict(path, "rw-------");
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
+        if (ListeningSocket.isLive(path)) {
+            throw new IOException("another server listens on " + path);
         }
+        // a stale socket file is replaced, a live server's is refused at once, the file is the owner's only
+        ServerSocketChannel server = new ListeningSocket(path.toAbsolutePath(), "rw-------", null, 0).open();
+        server.configureBlocking(true);
         MetricsUnixEndpoint endpoint = new MetricsUnixEndpoint(path, metrics, server);
         endpoint.thread.start();
         return endpoint;
