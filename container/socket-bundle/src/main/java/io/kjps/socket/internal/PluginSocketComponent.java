@@ -204,7 +204,8 @@ public final class PluginSocketComponent {
             }
         });
         commands = context.registerService(Object.class.getName(),
-                new KongCommands(dispatcher, bundles::get, notices, context::getProperty), props);
+                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, context::getBundle, guard),
+                props);
     }
 
     private static ServiceRegistration<AutoCloseable> register(BundleContext context, String key, String value) {
