@@ -204,6 +204,24 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * @return the sockets the process holds open now (its listening sockets and every accepted connection), from
+     *     /proc
+     */
+    long socketDescriptors() {
+        try (var fds = Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Sends SIGTERM, as Kong does at stop and reload, and waits for the exit.
      *
      * @return the exit status

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -50,6 +51,7 @@ public final class KongCommands {
     private final Function<String, String> properties;
     private final LongFunction<Bundle> bundles;
     private final UpdateGuard guard;
+    private final IntSupplier openConnections;
     private final long startMillis = System.currentTimeMillis();
 
     /**
@@ -59,15 +61,18 @@ public final class KongCommands {
      * @param properties the framework properties ({@code kjps.socket}, {@code kjps.home}, ...)
      * @param bundles the bundle of an id, or {@code null}
      * @param guard the guard whose verdict {@code update} waits for
+     * @param openConnections Kong's connections open now
      */
     KongCommands(Dispatcher dispatcher, Function<ServedPlugin, Long> bundleOf, PluginNotices notices,
-                 Function<String, String> properties, LongFunction<Bundle> bundles, UpdateGuard guard) {
+                 Function<String, String> properties, LongFunction<Bundle> bundles, UpdateGuard guard,
+                 IntSupplier openConnections) {
         this.dispatcher = dispatcher;
         this.bundleOf = bundleOf;
         this.notices = notices;
         this.properties = properties;
         this.bundles = bundles;
         this.guard = guard;
+        this.openConnections = openConnections;
     }
 
     /**
@@ -205,11 +210,12 @@ public final class KongCommands {
         return table(rows);
     }
 
-    /** @return counters: uptime, plugins, instances, events in flight and started */
+    /** @return counters: uptime, plugins, instances, Kong's connections open, events in flight and started */
     public String stats() {
         return "uptime " + Duration.ofMillis(System.currentTimeMillis() - startMillis).toSeconds() + " s\n"
                 + "plugins " + dispatcher.registry().all().size() + "\n"
                 + "instances " + dispatcher.instances().size() + "\n"
+                + "connections open " + openConnections.getAsInt() + "\n"
                 + "events in flight " + dispatcher.events().size() + "\n"
                 + "events started " + dispatcher.eventsStarted() + "\n"
                 + "notices " + notices.all().size() + "\n";

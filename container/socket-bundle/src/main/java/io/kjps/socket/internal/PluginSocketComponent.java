@@ -204,8 +204,8 @@ public final class PluginSocketComponent {
             }
         });
         commands = context.registerService(Object.class.getName(),
-                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, context::getBundle, guard),
-                props);
+                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, context::getBundle, guard,
+                        server::openConnections), props);
     }
 
     private static ServiceRegistration<AutoCloseable> register(BundleContext context, String key, String value) {
