@@ -1,6 +1,7 @@
 package io.kjps.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -290,8 +291,14 @@ class ShellIT {
                 + " java.lang.IllegalStateException: tag.txt of this revision asks its activation to fail;"
                 + " rolling back to the revision served before (" + id + " "), line);
         assertTrue(line.endsWith("), which keeps serving hotswap"), line);
-        assertTrue(server.logText().contains("ERROR [UpdateGuard] " + line.substring("error: ".length()) + "\n"),
+        String log = server.logText();
+        assertTrue(log.contains("ERROR [UpdateGuard] " + line.substring("error: ".length()) + "\n"),
                 "the shell prints the line the server logs");
+        assertTrue(log.contains(" : The activate method has thrown an exception; caused by"
+                + " java.lang.IllegalStateException: tag.txt of this revision asks its activation to fail\n"),
+                "Declarative Services' error is one line in the server's log, with its cause");
+        assertFalse(log.contains("\tat io.kjps.samples.hotswap.HotSwap.activate("),
+                "the stack trace is written only at debug level (-v)");
 
         ServerProcess.await("the update is rolled back", Duration.ofSeconds(30), () -> rollbacks(id) > rollbacksBefore);
         assertEquals(before, tag(kong, instance), "the revision served before keeps serving");
