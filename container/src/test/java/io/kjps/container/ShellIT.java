@@ -207,24 +207,19 @@ class ShellIT {
 
     @Test
     void updateFromTheShellToARevisionThatCannotResolveRollsBackAndTheShellShowsWhy() throws Exception {
-        KongEmulator kong = new KongEmulator(new KongClient(pool));
-        long instance = kong.startInstance("hotswap", CONFIG);
-        String before = tag(kong, instance);
-        long id = hotswapBundleId();
-        Path staging = Files.createDirectories(server.prefix().resolve("shell-staging"));
-        Path jar = staging.resolve("hotswap-unresolved.jar");
-        Files.write(jar, PluginJars.withManifestHeader(PluginJars.hotswap("unresolved"),
-                "Require-Bundle: io.kjps.no-such-bundle"));
-        shell("update " + id + " " + jar.toUri()); // Gogo reports the start failure its own way
-        ServerProcess.await("the update is rolled back", Duration.ofSeconds(30),
-                () -> server.logText().contains("rolled back bundle " + id + " "));
+        FailedUpdate u = failedShellUpdate("hotswap-unresolved.jar", PluginJars.withManifestHeader(
+                PluginJars.hotswap("unresolved"), "Require-Bundle: io.kjps.no-such-bundle"));
+        assertEquals(1, u.result().status(), u.result().toString());
+        assertEquals(1, u.result().out().lines().count(), u.result().out());
+        assertTrue(u.result().out().startsWith("error: update of bundle " + u.id() + " to ")
+                && u.result().out().contains(" failed: it did not start: Unable to resolve "), u.result().out());
         Result notices = shell("kong:notices");
-        assertTrue(notices.out().contains("update of bundle " + id + " to io.kjps.kong-java-pluginserver-sample-hotswap ")
+        assertTrue(notices.out().contains("update of bundle " + u.id() + " to io.kjps.kong-java-pluginserver-sample-hotswap ")
                 && notices.out().contains("failed: it did not start: Unable to resolve ")
                 && notices.out().contains("osgi.wiring.bundle=io.kjps.no-such-bundle"), notices.out());
-        assertEquals(before, tag(kong, instance), "the revision served before keeps serving");
+        assertEquals(u.before(), tag(u.kong(), u.instance()), "the revision served before keeps serving");
         Result lb = shell("lb");
-        assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(id + "|Active")), lb.out());
+        assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(u.id() + "|Active")), lb.out());
     }
 
     @Test
@@ -268,17 +263,9 @@ class ShellIT {
 
     @Test
     void failedUpdatePrintsTheGuardsOneLineExitsOneAndTheRevisionBeforeKeepsServing() throws Exception {
-        KongEmulator kong = new KongEmulator(new KongClient(pool));
-        long instance = kong.startInstance("hotswap", CONFIG);
-        String before = tag(kong, instance);
-        long id = hotswapBundleId();
-        long rollbacksBefore = rollbacks(id);
-        Path staging = Files.createDirectories(server.prefix().resolve("shell-staging"));
-        Path jar = staging.resolve("hotswap-fail.jar");
-        Files.write(jar, PluginJars.hotswap("fail-activation"));
-
-        Result r = shell("update " + id + " " + jar.toUri());
-
+        FailedUpdate u = failedShellUpdate("hotswap-fail.jar", PluginJars.hotswap("fail-activation"));
+        Result r = u.result();
+        long id = u.id();
         assertEquals(1, r.status(), r.toString());
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
@@ -300,10 +287,29 @@ class ShellIT {
         assertFalse(log.contains("\tat io.kjps.samples.hotswap.HotSwap.activate("),
                 "the stack trace is written only at debug level (-v)");
 
-        ServerProcess.await("the update is rolled back", Duration.ofSeconds(30), () -> rollbacks(id) > rollbacksBefore);
-        assertEquals(before, tag(kong, instance), "the revision served before keeps serving");
+        assertEquals(u.before(), tag(u.kong(), u.instance()), "the revision served before keeps serving");
         Result lb = shell("lb");
         assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(id + "|Active")), lb.out());
+    }
+
+    private record FailedUpdate(long id, String before, Result result, KongEmulator kong, long instance) {
+    }
+
+    /**
+     * Starts an instance of hotswap and runs an event, then updates its bundle from the shell to a revision that
+     * fails, and waits until the update guard has rolled it back.
+     */
+    private static FailedUpdate failedShellUpdate(String jarName, byte[] jar) throws Exception {
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        String before = tag(kong, instance);
+        long id = hotswapBundleId();
+        long rollbacksBefore = rollbacks(id);
+        Path file = Files.createDirectories(server.prefix().resolve("shell-staging")).resolve(jarName);
+        Files.write(file, jar);
+        Result r = shell("update " + id + " " + file.toUri());
+        ServerProcess.await("the update is rolled back", Duration.ofSeconds(30), () -> rollbacks(id) > rollbacksBefore);
+        return new FailedUpdate(id, before, r, kong, instance);
     }
 
     private static long rollbacks(long id) {
