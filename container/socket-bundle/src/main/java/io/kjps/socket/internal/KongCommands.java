@@ -143,18 +143,26 @@ public final class KongCommands {
         try {
             done.get();
         } catch (ExecutionException e) {
-            verdict.complete(null);
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            Exception cause = e.getCause() instanceof Exception c ? c : e;
+            if (guard.withdraw(bundle.getBundleId(), verdict)) {
+                throw cause; // no new revision was installed: the framework's reason
+            }
+            // installed, then it did not start (the framework throws that from update): the guard rolls it back
+            String failure = verdict(bundle, verdict);
+            throw failure != null ? new IllegalStateException(failure) : cause;
         }
-        String failure;
+        String failure = verdict(bundle, verdict);
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private String verdict(Bundle bundle, CompletableFuture<String> verdict) throws Exception {
         try {
-            failure = verdict.get(guard.verdictMillis(), TimeUnit.MILLISECONDS);
+            return verdict.get(guard.verdictMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("update of bundle " + bundle.getBundleId()
                     + ": no verdict within " + guard.verdictMillis() + " ms; see kong:notices and the server's log");
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
         }
     }
 

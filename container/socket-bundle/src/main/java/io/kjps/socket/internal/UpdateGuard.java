@@ -155,6 +155,23 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
     }
 
     /**
+     * Withdraws a verdict asked for with {@link #nextVerdict} when the update may not have happened (it threw).
+     *
+     * @param bundleId the bundle
+     * @param verdict  what {@link #nextVerdict} returned
+     * @return whether no update of the bundle happened since (the verdict is then completed with {@code null});
+     *     {@code false} when a new revision was installed and the verdict will come
+     */
+    synchronized boolean withdraw(long bundleId, CompletableFuture<String> verdict) {
+        if (awaited.get(bundleId) != verdict) {
+            return false;
+        }
+        awaited.remove(bundleId);
+        verdict.complete(null);
+        return true;
+    }
+
+    /**
      * @return how long a verdict can take: the deadline, a second one when the bundle had to be started once more to
      *     learn why it did not start, and a margin for a loaded machine
      */
