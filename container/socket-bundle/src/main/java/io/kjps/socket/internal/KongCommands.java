@@ -6,6 +6,7 @@ import io.kjps.rpc.dispatch.Instance;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.Phase;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ public final class KongCommands {
      */
     public void update(long id, String url) throws Exception {
         Bundle bundle = bundle(id);
-        URL location = new URL(url);
+        URL location = URI.create(url).toURL();
         update(bundle, () -> {
             try (InputStream in = location.openStream()) {
                 bundle.update(in);
