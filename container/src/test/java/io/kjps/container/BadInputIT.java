@@ -323,11 +323,37 @@ class BadInputIT {
     @Test
     void eofMidMessageFreesTheConnection() throws Exception {
         int before = occurrences("end of stream in the middle of a message");
+        long openBefore = connectionsOpen();
+        long socketsBefore = server.socketDescriptors();
         byte[] whole = RawClient.request(9, "plugin.HandleEvent", Map.of("InstanceId", helloId, "EventName", "access"));
         RawClient c = RawClient.connect(server.socket());
+        ServerProcess.await("the server counts the new connection", Duration.ofSeconds(30),
+                () -> connectionsOpen() == openBefore + 1);
         c.send(Arrays.copyOf(whole, whole.length / 2));
         c.close();
         awaitLog("end of stream in the middle of a message", before);
+        // freed: the server no longer holds the connection, nor its socket
+        ServerProcess.await("the server's open connections are back to " + openBefore, Duration.ofSeconds(30),
+                () -> connectionsOpen() == openBefore);
+        ServerProcess.await("the server's sockets are back to " + socketsBefore, Duration.ofSeconds(30),
+                () -> server.socketDescriptors() <= socketsBefore);
+    }
+
+    /** @return Kong's connections open in the server, from the shell's {@code kong:stats} */
+    private static long connectionsOpen() {
+        try {
+            ShellIT.Result stats = ShellIT.shell(server.prefix(), "kong:stats");
+            assertEquals(0, stats.status(), stats.toString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^connections open (\\d+)$")
+                    .matcher(stats.out());
+            assertTrue(m.find(), stats.out());
+            return Long.parseLong(m.group(1));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Crash and restart (issue 6, item 5): the server is killed with SIGKILL under load and started again on the same
  * prefix, as Kong's {@code start_cmd} respawn does (at least 1 s later). The emulated Kong sees connection errors,
  * then recovers on its own: the new {@code serverPid} drops its cached instances, "No plugin instance" starts them
- * again, and events succeed. The recovery time (respawn to first successful event) is printed.
+ * again, and events succeed. Asserted: events were retried after "No plugin instance" and succeeded, and no request
+ * sent once the respawned server was ready failed. The recovery time (respawn to first successful event) is printed.
  */
 class CrashRestartIT {
     private static final int WORKERS = 4;
@@ -47,6 +48,8 @@ class CrashRestartIT {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger retried = new AtomicInteger();
+        AtomicLong readyAt = new AtomicLong(); // 0 until the respawned server listens and serves hello
+        List<String> failedAfterReady = new ArrayList<>();
         AtomicLong firstSuccessAfterRespawn = new AtomicLong();
         AtomicLong respawnedAt = new AtomicLong(); // 0 until the respawn
         CountDownLatch loaded = new CountDownLatch(WORKERS * 20);
@@ -57,6 +60,7 @@ class CrashRestartIT {
             for (int w = 0; w < WORKERS; w++) {
                 Thread t = new Thread(() -> {
                     while (running.get()) {
+                        long began = System.nanoTime();
                         try {
                             FakeRequest r = FakeRequest.builder().header("x-name", "Kim").build();
                             EventOutcome out = hello.handleEvent("access", r);
@@ -76,6 +80,12 @@ class CrashRestartIT {
                             }
                         } catch (KongException e) {
                             errors.incrementAndGet(); // what Kong logs while the server is down
+                            long ready = readyAt.get();
+                            if (ready != 0 && began - ready > 0) {
+                                synchronized (failedAfterReady) {
+                                    failedAfterReady.add(e.toString()); // a request the respawned server failed
+                                }
+                            }
                             pace();
                         } catch (Throwable e) {
                             synchronized (unexpected) {
@@ -103,6 +113,7 @@ class CrashRestartIT {
             respawnedAt.set(spawn);
             second = ServerProcess.start(prefix, "", "hello");
             long ready = System.nanoTime();
+            readyAt.set(ready);
             assertTrue(recovered.await(30, TimeUnit.SECONDS), "an event succeeds after the respawn");
             long recoveryMs = (firstSuccessAfterRespawn.get() - spawn) / 1_000_000;
             long startMs = (ready - spawn) / 1_000_000;
@@ -116,6 +127,11 @@ class CrashRestartIT {
             assertNotEquals(oldPid, second.serverPid());
             assertEquals(Long.valueOf(second.serverPid()), kong.client().serverPid(), "the new serverPid was seen");
             assertTrue(pidChanges.get() >= 1, "the serverPid listener dropped the cached instances");
+            // the first event on the new server carries an instance id of the old one: "No plugin instance", then
+            // Kong's reset, a new StartInstance and the event again, which succeeds (counted only on success)
+            assertTrue(retried.get() >= 1, "events retried after No plugin instance: " + retried.get());
+            assertEquals(List.of(), failedAfterReady, "every request sent after the respawned server was ready"
+                    + " succeeded, the retried ones included");
             System.out.printf("crash-restart: %d events before kill -9, %d connection errors while down, respawn %d ms"
                             + " after the kill; server ready (log) %d ms after respawn, first successful event %d ms"
                             + " after respawn; %d events retried after No plugin instance; %d events after%n",

@@ -67,19 +67,37 @@ final class ServerProcess implements AutoCloseable {
      * @return the running server
      */
     static ServerProcess start(Path prefix, String opts, List<String> flags, String... plugins) throws IOException {
-        Path dist = distribution();
-        Path log = prefix.resolve("server.log");
-        Path out = prefix.resolve("server.stdout");
-        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/kong-java-pluginserver").toString(),
+        List<String> cmd = new ArrayList<>(List.of(distribution().resolve("bin/kong-java-pluginserver").toString(),
                 "-kong-prefix", prefix.toString()));
         cmd.addAll(flags);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         if (!opts.isEmpty()) {
             env.put("KONG_JAVA_PLUGINSERVER_OPTS", opts);
         }
+        return start(prefix, pb, plugins);
+    }
+
+    /**
+     * Starts an installation's server exactly as Kong's worker 0 runs {@code start_cmd}: {@code env -i} (no
+     * {@code PATH}, no {@code JAVA_HOME}, nothing), working directory {@code /} (protocol.md §3.1).
+     *
+     * @param home the installation (an unpacked release archive)
+     * @param prefix the Kong prefix
+     * @param plugins plugin names to wait for (none: wait until it listens)
+     * @return the running server
+     */
+    static ServerProcess startAsKong(Path home, Path prefix, String... plugins) throws IOException {
+        return start(prefix, new ProcessBuilder("env", "-i", home.resolve("bin/kong-java-pluginserver").toString(),
+                "-kong-prefix", prefix.toString()).directory(Path.of("/").toFile()), plugins);
+    }
+
+    private static ServerProcess start(Path prefix, ProcessBuilder pb, String... plugins) throws IOException {
+        Path log = prefix.resolve("server.log");
+        Path out = prefix.resolve("server.stdout");
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         ServerProcess server = new ServerProcess(prefix, pb.start(), log, out);
         server.awaitReady(plugins);
         return server;
@@ -193,6 +211,24 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no Threads for " + serverPid());
+    }
+
+    /**
+     * @return the sockets the process holds open now (its listening sockets and every accepted connection), from
+     *     /proc
+     */
+    long socketDescriptors() {
+        try (var fds = Files.list(Paths.get("/proc", Long.toString(pid()), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

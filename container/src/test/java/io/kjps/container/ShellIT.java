@@ -1,12 +1,15 @@
 package io.kjps.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
+import io.kjps.emulator.KongRpcException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,24 +207,19 @@ class ShellIT {
 
     @Test
     void updateFromTheShellToARevisionThatCannotResolveRollsBackAndTheShellShowsWhy() throws Exception {
-        KongEmulator kong = new KongEmulator(new KongClient(pool));
-        long instance = kong.startInstance("hotswap", CONFIG);
-        String before = tag(kong, instance);
-        long id = hotswapBundleId();
-        Path staging = Files.createDirectories(server.prefix().resolve("shell-staging"));
-        Path jar = staging.resolve("hotswap-unresolved.jar");
-        Files.write(jar, PluginJars.withManifestHeader(PluginJars.hotswap("unresolved"),
-                "Require-Bundle: io.kjps.no-such-bundle"));
-        shell("update " + id + " " + jar.toUri()); // Gogo reports the start failure its own way
-        ServerProcess.await("the update is rolled back", Duration.ofSeconds(30),
-                () -> server.logText().contains("rolled back bundle " + id + " "));
+        FailedUpdate u = failedShellUpdate("hotswap-unresolved.jar", PluginJars.withManifestHeader(
+                PluginJars.hotswap("unresolved"), "Require-Bundle: io.kjps.no-such-bundle"));
+        assertEquals(1, u.result().status(), u.result().toString());
+        assertEquals(1, u.result().out().lines().count(), u.result().out());
+        assertTrue(u.result().out().startsWith("error: update of bundle " + u.id() + " to ")
+                && u.result().out().contains(" failed: it did not start: Unable to resolve "), u.result().out());
         Result notices = shell("kong:notices");
-        assertTrue(notices.out().contains("update of bundle " + id + " to io.kjps.kong-java-pluginserver-sample-hotswap ")
+        assertTrue(notices.out().contains("update of bundle " + u.id() + " to io.kjps.kong-java-pluginserver-sample-hotswap ")
                 && notices.out().contains("failed: it did not start: Unable to resolve ")
                 && notices.out().contains("osgi.wiring.bundle=io.kjps.no-such-bundle"), notices.out());
-        assertEquals(before, tag(kong, instance), "the revision served before keeps serving");
+        assertEquals(u.before(), tag(u.kong(), u.instance()), "the revision served before keeps serving");
         Result lb = shell("lb");
-        assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(id + "|Active")), lb.out());
+        assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(u.id() + "|Active")), lb.out());
     }
 
     @Test
@@ -243,19 +241,79 @@ class ShellIT {
     }
 
     @Test
-    void versionKongWouldRejectIsRefusedWithAPreciseLogLine() throws Exception {
-        byte[] jar = PluginJars.rewrite(PluginJars.hotswap("badversion"), "META-INF/MANIFEST.MF",
-                m -> new String(m, StandardCharsets.UTF_8).replace(BSN, BSN + "-badversion")
+    void versionKongWouldRejectIsRefusedNeverServedAndLoggedPrecisely() throws Exception {
+        // a bundle of its own serving a plugin name of its own, so nothing else can answer for that name
+        byte[] jar = PluginJars.rewrite(PluginJars.hotswapNumbered(9),
+                "META-INF/kong-java-pluginserver/plugins/hotswap9.json", d -> new String(d, StandardCharsets.UTF_8).replace("\"Version\":\"1.0.0\"", "\"Version\":\"1.0\"")
                         .getBytes(StandardCharsets.UTF_8));
-        jar = PluginJars.rewrite(jar, DESCRIPTOR, d -> new String(d, StandardCharsets.UTF_8)
-                .replace("\"Version\":\"1.0.0\"", "\"Version\":\"1.0\"").getBytes(StandardCharsets.UTF_8));
         PluginJars.deploy(deploy, "hotswap-badversion.jar", jar);
         ServerProcess.await("the version is refused", Duration.ofSeconds(30), () -> server.logText()
-                .contains("-sample-hotswap-badversion 0.1.0"));
+                .contains("-sample-hotswap9 0.1.0"));
         ServerProcess.await("the refusal says why", Duration.ofSeconds(30), () -> server.logText()
-                .contains(": plugin hotswap has version 1.0, which Kong rejects: it must be x.y.z (digits)"));
+                .contains(": plugin hotswap9 has version 1.0, which Kong rejects: it must be x.y.z (digits)"));
         assertTrue(shell("kong:notices").out().contains("has version 1.0, which Kong rejects"));
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        KongRpcException refused = assertThrows(KongRpcException.class, () -> kong.startInstance("hotswap9", CONFIG),
+                "a plugin whose version Kong rejects must not be served");
+        assertTrue(refused.getMessage().contains("no plugin named hotswap9 "), refused.getMessage());
+        Result plugins = shell("kong:plugins");
+        assertTrue(plugins.out().lines().noneMatch(l -> l.startsWith("hotswap9 ")), plugins.out());
         Files.delete(deploy.resolve("hotswap-badversion.jar"));
+    }
+
+    @Test
+    void failedUpdatePrintsTheGuardsOneLineExitsOneAndTheRevisionBeforeKeepsServing() throws Exception {
+        FailedUpdate u = failedShellUpdate("hotswap-fail.jar", PluginJars.hotswap("fail-activation"));
+        Result r = u.result();
+        long id = u.id();
+        assertEquals(1, r.status(), r.toString());
+        assertEquals("", r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(1, lines.size(), "exactly one line, no stack trace: " + r.out());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), r.out());
+        String line = lines.get(0);
+        assertTrue(line.startsWith("error: update of bundle " + id + " to io.kjps.kong-java-pluginserver-sample-hotswap "),
+                line);
+        assertTrue(line.contains(" failed: component io.kjps.samples.hotswap.HotSwap failed to activate:"
+                + " java.lang.IllegalStateException: tag.txt of this revision asks its activation to fail;"
+                + " rolling back to the revision served before (" + id + " "), line);
+        assertTrue(line.endsWith("), which keeps serving hotswap"), line);
+        String log = server.logText();
+        assertTrue(log.contains("ERROR [UpdateGuard] " + line.substring("error: ".length()) + "\n"),
+                "the shell prints the line the server logs");
+        assertTrue(log.contains(" : The activate method has thrown an exception; caused by"
+                + " java.lang.IllegalStateException: tag.txt of this revision asks its activation to fail\n"),
+                "Declarative Services' error is one line in the server's log, with its cause");
+        assertFalse(log.contains("\tat io.kjps.samples.hotswap.HotSwap.activate("),
+                "the stack trace is written only at debug level (-v)");
+
+        assertEquals(u.before(), tag(u.kong(), u.instance()), "the revision served before keeps serving");
+        Result lb = shell("lb");
+        assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(id + "|Active")), lb.out());
+    }
+
+    private record FailedUpdate(long id, String before, Result result, KongEmulator kong, long instance) {
+    }
+
+    /**
+     * Starts an instance of hotswap and runs an event, then updates its bundle from the shell to a revision that
+     * fails, and waits until the update guard has rolled it back.
+     */
+    private static FailedUpdate failedShellUpdate(String jarName, byte[] jar) throws Exception {
+        KongEmulator kong = new KongEmulator(new KongClient(pool));
+        long instance = kong.startInstance("hotswap", CONFIG);
+        String before = tag(kong, instance);
+        long id = hotswapBundleId();
+        long rollbacksBefore = rollbacks(id);
+        Path file = Files.createDirectories(server.prefix().resolve("shell-staging")).resolve(jarName);
+        Files.write(file, jar);
+        Result r = shell("update " + id + " " + file.toUri());
+        ServerProcess.await("the update is rolled back", Duration.ofSeconds(30), () -> rollbacks(id) > rollbacksBefore);
+        return new FailedUpdate(id, before, r, kong, instance);
+    }
+
+    private static long rollbacks(long id) {
+        return server.logText().split("INFO  \\[UpdateGuard\\] rolled back bundle " + id + " ", -1).length - 1;
     }
 
     @Test

@@ -51,7 +51,7 @@ public class PluginServicesIT {
     /** The start order the distribution promises. */
     private static final List<String> STARTUP_ORDER = List.of(
             "org.osgi.util.function.jar", "org.osgi.util.promise.jar", "org.osgi.service.component.jar",
-            "org.apache.felix.configadmin.jar", "org.apache.felix.scr.jar", "org.apache.felix.fileinstall.jar",
+            "org.osgi.service.log.jar", "org.apache.felix.configadmin.jar", "org.apache.felix.scr.jar", "org.apache.felix.fileinstall.jar",
             "org.apache.felix.gogo.runtime.jar", "org.apache.felix.gogo.command.jar", "msgpack-core.jar", "gson.jar",
             "kong-java-pluginserver-api.jar", "kong-java-pluginserver-socket.jar",
             "kong-java-pluginserver-shell.jar");

@@ -37,6 +37,12 @@ import org.apache.felix.service.command.Converter;
  */
 final class AdminServer {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
+    /**
+     * Gogo's command search path: the socket bundle's {@code kong:*} commands first, then every scope. So an unscoped
+     * {@code update} is {@code kong:update}, which waits for the update guard's verdict and prints its one line when
+     * the update failed; Gogo's own stays reachable as {@code felix:update}.
+     */
+    static final String SCOPE = "kong:*";
 
     private final Path path;
     private final CommandProcessor processor;
@@ -91,6 +97,7 @@ final class AdminServer {
         ErrorStream err = new ErrorStream(out);
         CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        session.put("SCOPE", SCOPE);
         try (c; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c),
                 StandardCharsets.UTF_8)); OutputStream reply = Channels.newOutputStream(c)) {
             String line;

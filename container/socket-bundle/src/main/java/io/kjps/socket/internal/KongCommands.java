@@ -5,6 +5,9 @@ import io.kjps.rpc.dispatch.Event;
 import io.kjps.rpc.dispatch.Instance;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.Phase;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,19 +18,33 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.osgi.framework.Bundle;
 
 /**
  * The shell's {@code kong:*} commands: a Gogo command service (service properties
- * {@code osgi.command.scope=kong}, {@code osgi.command.function=plugins,instances,events,conf,stats,notices,metrics}) that
- * the socket component registers, since it owns the dispatcher. Gogo calls the public methods by reflection; each
- * returns the text to print. Needs no Gogo import.
+ * {@code osgi.command.scope=kong}, {@code osgi.command.function=plugins,instances,events,conf,stats,notices,metrics,
+ * update})
+ * that the socket component registers, since it owns the dispatcher and the {@link UpdateGuard}. Gogo calls the public
+ * methods by reflection; each returns the text to print (nothing for {@code update}), or throws with the one line that
+ * says what failed. Needs no Gogo import.
+ *
+ * <p>{@code kong:update} is the shell's {@code update}: the admin shell puts the {@code kong} scope first, so an
+ * unscoped {@code update} is this one, and Gogo's own stays reachable as {@code felix:update}.
  */
 public final class KongCommands {
     /** The command names, for {@code osgi.command.function}. */
-    static final String[] FUNCTIONS = {"plugins", "instances", "events", "conf", "stats", "notices", "metrics"};
+    static final String[] FUNCTIONS = {"plugins", "instances", "events", "conf", "stats", "notices", "metrics",
+        "update"};
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
@@ -35,6 +52,9 @@ public final class KongCommands {
     private final Function<ServedPlugin, Long> bundleOf;
     private final PluginNotices notices;
     private final Function<String, String> properties;
+    private final LongFunction<Bundle> bundles;
+    private final UpdateGuard guard;
+    private final IntSupplier openConnections;
     private final java.util.function.Supplier<String> metrics;
     private final long startMillis = System.currentTimeMillis();
 
@@ -43,15 +63,113 @@ public final class KongCommands {
      * @param bundleOf the id of the bundle providing a revision, or {@code null}
      * @param notices refusals and metadata changes
      * @param properties the framework properties ({@code kjps.socket}, {@code kjps.home}, ...)
+     * @param bundles the bundle of an id, or {@code null}
+     * @param guard the guard whose verdict {@code update} waits for
+     * @param openConnections Kong's connections open now
      * @param metrics the metrics in the Prometheus text format
      */
     KongCommands(Dispatcher dispatcher, Function<ServedPlugin, Long> bundleOf, PluginNotices notices,
-                 Function<String, String> properties, java.util.function.Supplier<String> metrics) {
+                 Function<String, String> properties, LongFunction<Bundle> bundles, UpdateGuard guard,
+                 IntSupplier openConnections, java.util.function.Supplier<String> metrics) {
         this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.bundleOf = bundleOf;
         this.notices = notices;
         this.properties = properties;
+        this.bundles = bundles;
+        this.guard = guard;
+        this.openConnections = openConnections;
+    }
+
+    /**
+     * {@code update <id>}: updates a bundle from its own location, as Gogo's {@code update} does, and waits for the
+     * {@link UpdateGuard}'s verdict.
+     *
+     * @param id the bundle id
+     * @throws Exception with the guard's one line when the update failed and was rolled back, or the framework's
+     *     reason when the update could not be made
+     */
+    public void update(long id) throws Exception {
+        Bundle bundle = bundle(id);
+        update(bundle, () -> {
+            bundle.update();
+            return null;
+        });
+    }
+
+    /**
+     * {@code update <id> <url>}: updates a bundle from the jar at a URL, as Gogo's {@code update} does, and waits for
+     * the {@link UpdateGuard}'s verdict. When the new revision fails (it cannot resolve, a component throws on
+     * activation, its handler is refused), the command fails with the guard's one ERROR line: what failed, that the
+     * bundle is rolled back, and which revision keeps serving. The stack trace stays in the server's log.
+     *
+     * @param id the bundle id
+     * @param url where the new revision's jar is, for example {@code file:/tmp/my-plugin.jar}
+     * @throws Exception with the guard's one line when the update failed and was rolled back, or the framework's
+     *     reason when the update could not be made
+     */
+    public void update(long id, String url) throws Exception {
+        Bundle bundle = bundle(id);
+        URL location = URI.create(url).toURL();
+        update(bundle, () -> {
+            try (InputStream in = location.openStream()) {
+                bundle.update(in);
+            }
+            return null;
+        });
+    }
+
+    private Bundle bundle(long id) {
+        Bundle bundle = bundles.apply(id);
+        if (bundle == null) {
+            throw new IllegalArgumentException("no bundle " + id);
+        }
+        return bundle;
+    }
+
+    /**
+     * Runs the update on a thread of its own, then waits for the guard's verdict. A new thread that inherits no
+     * inheritable thread locals: Gogo binds the session's output to the command's thread and to the threads it
+     * creates, and what the framework and Declarative Services print while the new revision starts (a component's
+     * stack trace) belongs to the server's log, as for an update from the deploy folder, not to the shell.
+     */
+    private void update(Bundle bundle, Callable<Void> update) throws Exception {
+        CompletableFuture<String> verdict = guard.nextVerdict(bundle.getBundleId());
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                update.call();
+                done.complete(null);
+            } catch (Exception | LinkageError e) {
+                done.completeExceptionally(e);
+            }
+        }, "kjps-shell-update", 0, false);
+        t.setDaemon(true);
+        t.start();
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            Exception cause = e.getCause() instanceof Exception c ? c : e;
+            if (guard.withdraw(bundle.getBundleId(), verdict)) {
+                throw cause; // no new revision was installed: the framework's reason
+            }
+            // installed, then it did not start (the framework throws that from update): the guard rolls it back
+            String failure = verdict(bundle, verdict);
+            throw failure != null ? new IllegalStateException(failure) : cause;
+        }
+        String failure = verdict(bundle, verdict);
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private String verdict(Bundle bundle, CompletableFuture<String> verdict) throws Exception {
+        try {
+            return verdict.get(guard.verdictMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("update of bundle " + bundle.getBundleId()
+                    + ": no verdict within " + guard.verdictMillis() + " ms; see kong:notices and the server's log");
+        }
     }
 
     /** @return one line per plugin served: name, version, bundle id, phases, priority, live instances, events */
@@ -111,11 +229,12 @@ public final class KongCommands {
         return table(rows);
     }
 
-    /** @return counters: uptime, plugins, instances, events in flight and started */
+    /** @return counters: uptime, plugins, instances, Kong's connections open, events in flight and started */
     public String stats() {
         return "uptime " + Duration.ofMillis(System.currentTimeMillis() - startMillis).toSeconds() + " s\n"
                 + "plugins " + dispatcher.registry().all().size() + "\n"
                 + "instances " + dispatcher.instances().size() + "\n"
+                + "connections open " + openConnections.getAsInt() + "\n"
                 + "events in flight " + dispatcher.events().size() + "\n"
                 + "events started " + dispatcher.eventsStarted() + "\n"
                 + "notices " + notices.all().size() + "\n";

@@ -225,7 +225,8 @@ public final class PluginSocketComponent {
             }
         });
         commands = context.registerService(Object.class.getName(),
-                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, this::metricsText), props);
+                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, context::getBundle, guard,
+                        server::openConnections, this::metricsText), props);
     }
 
     /** The metrics' settings; a bad one is logged and left out, never a reason not to serve Kong. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,8 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
         final Set<String> served = new TreeSet<>();
         long deadlineNanos;
         boolean startTried;
+        /** Completed with the failure line, or {@code null} once confirmed; {@code null} when nobody waits. */
+        CompletableFuture<String> verdict;
 
         Pending(Bundle bundle, Set<String> expected, LastGoodRevisions.Kept good, boolean rollback, long millis) {
             this.bundle = bundle;
@@ -87,6 +90,8 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
     private final Map<Long, Pending> pending = new HashMap<>();
     /** Bundles being updated back to their last good revision, with the plugins that revision must serve. */
     private final Map<Long, Set<String>> rollingBack = new HashMap<>();
+    /** Verdicts awaited for the next update of a bundle (the shell's {@code update}), by bundle id. */
+    private final Map<Long, CompletableFuture<String>> awaited = new HashMap<>();
 
     /**
      * @param context       the socket bundle's context
@@ -132,6 +137,49 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
         if (deployGuard != null) {
             deployGuard.stop();
         }
+    }
+
+    /**
+     * The verdict on the next update of a bundle, for whoever makes that update (the shell's {@code update}). Call it
+     * before updating the bundle.
+     *
+     * @param bundleId the bundle about to be updated
+     * @return completed with the ERROR line logged when the update failed and is being rolled back, or with
+     *     {@code null} when it was confirmed, or when the update is not guarded (the bundle served no plugin or
+     *     has no revision to go back to) or the bundle was uninstalled
+     */
+    synchronized CompletableFuture<String> nextVerdict(long bundleId) {
+        CompletableFuture<String> verdict = new CompletableFuture<>();
+        CompletableFuture<String> replaced = awaited.put(bundleId, verdict);
+        if (replaced != null) {
+            replaced.complete(null);
+        }
+        return verdict;
+    }
+
+    /**
+     * Withdraws a verdict asked for with {@link #nextVerdict} when the update may not have happened (it threw).
+     *
+     * @param bundleId the bundle
+     * @param verdict  what {@link #nextVerdict} returned
+     * @return whether no update of the bundle happened since (the verdict is then completed with {@code null});
+     *     {@code false} when a new revision was installed and the verdict will come
+     */
+    synchronized boolean withdraw(long bundleId, CompletableFuture<String> verdict) {
+        if (awaited.get(bundleId) != verdict) {
+            return false;
+        }
+        awaited.remove(bundleId);
+        verdict.complete(null);
+        return true;
+    }
+
+    /**
+     * @return how long a verdict can take: the deadline, a second one when the bundle had to be started once more to
+     *     learn why it did not start, and a margin for a loaded machine
+     */
+    long verdictMillis() {
+        return 2 * confirmMillis + 5_000;
     }
 
     /**
@@ -196,18 +244,26 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
             case BundleEvent.UPDATED -> {
                 Set<String> before = servedBy.put(id, new TreeSet<>());
                 Pending old = pending.remove(id);
+                if (old != null && old.verdict != null) {
+                    old.verdict.complete(null); // superseded by this update
+                }
                 Set<String> restoring = rollingBack.remove(id);
                 if (restoring != null) {
                     pending.put(id, new Pending(bundle, restoring, null, true, confirmMillis));
                     return;
                 }
+                CompletableFuture<String> verdict = awaited.remove(id);
                 LastGoodRevisions.Kept good = revisions.get(bundle.getLocation());
                 Set<String> expected = old != null ? old.expected : before;
                 if (expected != null && !expected.isEmpty()) {
                     metrics.bundleUpdated(bundle.getSymbolicName());
                 }
                 if (good != null && expected != null && !expected.isEmpty()) {
-                    pending.put(id, new Pending(bundle, Set.copyOf(expected), good, false, confirmMillis));
+                    Pending p = new Pending(bundle, Set.copyOf(expected), good, false, confirmMillis);
+                    p.verdict = verdict;
+                    pending.put(id, p);
+                } else if (verdict != null) {
+                    verdict.complete(null);
                 }
             }
             case BundleEvent.STARTED -> {
@@ -218,7 +274,14 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
             }
             case BundleEvent.UNINSTALLED -> {
                 servedBy.remove(id);
-                pending.remove(id);
+                Pending gone = pending.remove(id);
+                if (gone != null && gone.verdict != null) {
+                    gone.verdict.complete(null);
+                }
+                CompletableFuture<String> verdict = awaited.remove(id);
+                if (verdict != null) {
+                    verdict.complete(null);
+                }
                 rollingBack.remove(id);
                 LastGoodRevisions.Kept good = revisions.get(bundle.getLocation());
                 if (deployGuard == null || !deployGuard.uninstalled(bundle, good)) {
@@ -321,6 +384,9 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
         pending.remove(p.bundle.getBundleId());
         Bundle bundle = p.bundle;
         worker.execute(() -> revisions.keep(bundle));
+        if (p.verdict != null) {
+            p.verdict.complete(null);
+        }
         if (p.rollback) {
             String text = "rolled back bundle " + BundlePlugins.describe(bundle) + ": serving "
                     + String.join(", ", p.served) + " again";
@@ -346,6 +412,9 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener 
         LOG.log(System.Logger.Level.ERROR, text);
         notices.add(text);
         metrics.bundleRolledBack(p.bundle.getSymbolicName());
+        if (p.verdict != null) {
+            p.verdict.complete(text);
+        }
         rollingBack.put(id, p.expected);
         worker.execute(() -> rollBack(p));
     }
