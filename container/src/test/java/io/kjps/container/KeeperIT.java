@@ -124,6 +124,33 @@ class KeeperIT {
 
     @Test
     void killMinusNineOfTheServerProcessUnderLoadNeverRefusesAConnect() throws Exception {
+        String log = underLoad("KEEPER-CRASH: kill -9 of the server process",
+                (keeper, victim) -> ProcessHandle.of(victim).orElseThrow().destroyForcibly()); // SIGKILL
+        assertTrue(log.contains("died (killed by signal 9)"), log);
+    }
+
+    @Test
+    void sighupRestartsTheServerProcessOnTheSameSocketUnderLoad() throws Exception {
+        String log = underLoad("KEEPER-HUP: SIGHUP to the keeper (restart, as after an upgrade)",
+                (keeper, victim) -> assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(keeper))
+                        .start().waitFor()));
+        assertTrue(log.contains("[Keeper] restarting the server process "), log);
+        assertTrue(log.contains("starting it again as asked"), log);
+        assertTrue(!log.contains("died ("), "a restart is no crash:\n" + log);
+    }
+
+    /** What is done to the server process, given the keeper's and the server process's pids. */
+    private interface Action {
+        void run(long keeper, long server) throws Exception;
+    }
+
+    /**
+     * Runs hello events from 4 threads and a connect probe, does {@code action}, and checks that no connect was
+     * refused and that a new server process serves events.
+     *
+     * @return the server's log
+     */
+    private static String underLoad(String what, Action action) throws Exception {
         try (ServerProcess server = ServerProcess.start(ServerProcess.newPrefix(), "", "hello")) {
             KongEmulator kong = new KongEmulator(new KongClient(new KongConnectionPool(server.socket(), 8,
                     KongConnectionPool.Policy.LIFO, Duration.ofSeconds(30))));
@@ -145,7 +172,7 @@ class KeeperIT {
                             }
                             ok.incrementAndGet();
                         } catch (KongException e) {
-                            lost.incrementAndGet(); // in flight on a connection of the killed process
+                            lost.incrementAndGet(); // in flight on a connection of the process that went away
                         } catch (Throwable e) {
                             unexpected.add(e);
                             return;
@@ -155,20 +182,18 @@ class KeeperIT {
                 load.add(t);
                 t.start();
             }
-            ServerProcess.await("events run before the crash", DEADLINE, () -> ok.get() >= 200);
+            ServerProcess.await("events run before", DEADLINE, () -> ok.get() >= 200);
             long keeper = server.pid();
             long victim = server.serverPid();
             assertNotEquals(keeper, victim, "a keeper runs the server as its child");
-            int okBefore;
-            long killedAt;
             try (ConnectProbe probe = new ConnectProbe(server.socket())) {
                 ServerProcess.await("the probe connects", DEADLINE, () -> probe.connects.get() > 10);
-                okBefore = ok.get();
-                killedAt = System.nanoTime();
-                ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // SIGKILL
+                int okBefore = ok.get();
+                long t0 = System.nanoTime();
+                action.run(keeper, victim);
                 ServerProcess.await("a new server process serves events", DEADLINE,
                         () -> server.serverPid() != victim && ok.get() >= okBefore + 200);
-                long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+                long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 probe.close();
                 running.set(false);
                 for (Thread t : load) {
@@ -176,19 +201,19 @@ class KeeperIT {
                 }
                 assertTrue(unexpected.isEmpty(), unexpected.toString());
                 long longestRefusedMs = TimeUnit.NANOSECONDS.toMillis(probe.longestRefusedNanos.get());
-                System.out.println("KEEPER-CRASH: kill -9 of the server process under load: " + probe.connects.get()
-                        + " connects, " + probe.refused.get() + " refused (longest refused stretch "
-                        + longestRefusedMs + " ms); " + lost.get() + " events lost in flight; 200 events served"
-                        + " by the new process " + recoveredMs + " ms after the kill");
+                System.out.println(what + " under load: " + probe.connects.get() + " connects, "
+                        + probe.refused.get() + " refused (longest refused stretch " + longestRefusedMs + " ms); "
+                        + lost.get() + " events lost in flight; 200 events served by the new process " + recoveredMs
+                        + " ms after it");
                 assertTrue(longestRefusedMs <= 200, "connects were refused for " + longestRefusedMs + " ms");
                 assertEquals(0, probe.refused.get(), "the keeper holds the socket: no connect is ever refused");
             }
             assertTrue(ProcessHandle.of(keeper).map(ProcessHandle::isAlive).orElse(false), "the keeper lives on");
-            assertTrue(server.logText().contains("[Keeper] the server process " + victim + " died (killed by signal"
-                    + " 9)"), server.logText());
             assertEquals(Long.valueOf(server.serverPid()), kong.client().serverPid(), "Kong saw the new serverPid");
             kong.client().pool().close();
+            String log = server.logText();
             assertEquals(0, server.stop());
+            return log;
         }
     }
 }

@@ -172,6 +172,7 @@ public final class Main {
         Path launcher = options.home().get().resolve("bin").resolve("kong-java-pluginserver");
         Keeper keeper = new Keeper(options, List.of(args), launcher, STOP_TIMEOUT);
         Signals.onTermination(signal -> keeper.stop("received SIG" + signal));
+        Signals.onHangup(signal -> keeper.restart("received SIGHUP"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> keeper.stop("the keeper exits"), "kjps-keeper-exit"));
         if (options.exitWithParent()) {
             ParentWatcher.watchParent(PARENT_POLL, () -> keeper.stop("parent process exited"));

@@ -39,7 +39,9 @@ import java.util.logging.Logger;
  *       {@link #HEALTHY_RUN} of its start twice or more in a row, wait 100 ms, then twice as long each time, up
  *       to {@link #MAX_BACKOFF}, so a server that cannot start does not spin;</li>
  *   <li>on SIGTERM/SIGINT or the parent's death ({@code -exit-with-parent}): send SIGTERM to the server process,
- *       which drains its events, and exit once it has; after {@code stopTimeout} kill it.</li>
+ *       which drains its events, and exit once it has; after {@code stopTimeout} kill it;</li>
+ *   <li>on SIGHUP ({@link #restart}): the same stop, then a new server process on the same socket, which is how an
+ *       upgrade of the server's files is taken into use without a refused connect.</li>
  * </ol>
  */
 public final class Keeper {
@@ -59,6 +61,7 @@ public final class Keeper {
     private final Duration stopTimeout;
     private final Object lock = new Object();
     private volatile boolean stopping;
+    private boolean restarting;
     private Process server;
 
     /**
@@ -90,7 +93,7 @@ public final class Keeper {
             LOG.severe("cannot listen on " + options.socket() + ": " + e.getMessage());
             return LauncherOptions.EXIT_FAILURE;
         }
-        LOG.info("keeper bound " + options.socket() + " after "
+        LOG.info("keeper (pid " + ProcessHandle.current().pid() + ") bound " + options.socket() + " after "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos)
                 + " ms; Kong's calls wait there while the server process starts");
         List<String> command = new ArrayList<>();
@@ -120,6 +123,15 @@ public final class Keeper {
                 if (stopping) {
                     LOG.info("the server process exited with status " + status);
                     return 0;
+                }
+                synchronized (lock) {
+                    if (restarting) {
+                        restarting = false;
+                        quickDeaths = 0;
+                        LOG.info("the server process " + p.pid() + " stopped (status " + status
+                                + "); starting it again as asked");
+                        continue;
+                    }
                 }
                 if (status == 0 || status == LauncherOptions.EXIT_FAILURE) {
                     // 0: it was told to stop (the shell's shutdown); 1: it could not start, and starting it again
@@ -193,6 +205,27 @@ public final class Keeper {
     }
 
     /**
+     * Restarts the server process on the same socket: SIGTERM (it finishes the events in flight), then a new one as
+     * soon as it has exited, whatever its status. Kong's connects never fail meanwhile. This is how a new version of
+     * the server's files is taken into use ({@code kill -HUP <keeper pid>}).
+     *
+     * @param why for the log
+     */
+    public void restart(String why) {
+        Process p;
+        synchronized (lock) {
+            if (stopping || server == null || !server.isAlive()) {
+                return;
+            }
+            restarting = true;
+            p = server;
+        }
+        LOG.info("restarting the server process " + p.pid() + ": " + why);
+        p.destroy();
+        watchStop(p);
+    }
+
+    /**
      * Stops the server process (SIGTERM, then SIGKILL after the stop timeout) and ends {@link #run}. Safe from any
      * thread, any number of times.
      *
@@ -213,6 +246,11 @@ public final class Keeper {
             return;
         }
         p.destroy();
+        watchStop(p);
+    }
+
+    /** Kills {@code p} when it has not exited within the stop timeout of its SIGTERM. */
+    private void watchStop(Process p) {
         Thread killer = new Thread(() -> {
             try {
                 if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -24,7 +24,19 @@ public final class Signals {
      * signal dispatch thread.
      */
     public static void onTermination(Consumer<String> handler) {
-        for (String name : List.of("TERM", "INT")) {
+        on(List.of("TERM", "INT"), handler);
+    }
+
+    /**
+     * Calls {@code handler} on each SIGHUP, on the JVM's signal dispatch thread (the keeper restarts its server
+     * process on it). Without it, SIGHUP ends the JVM.
+     */
+    public static void onHangup(Consumer<String> handler) {
+        on(List.of("HUP"), handler);
+    }
+
+    private static void on(List<String> names, Consumer<String> handler) {
+        for (String name : names) {
             try {
                 Signal.handle(new Signal(name), signal -> handler.accept(signal.getName()));
             } catch (IllegalArgumentException e) {

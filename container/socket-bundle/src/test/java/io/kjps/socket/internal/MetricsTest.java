@@ -7,6 +7,7 @@ import io.kjps.rpc.dispatch.EventRecorder;
 import io.kjps.rpc.dispatch.Outcome;
 import io.kjps.rpc.plugin.Phase;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -67,16 +68,25 @@ class MetricsTest {
     }
 
     @Test
-    void recordingAnEventAllocatesNothing() {
+    void recordingAnEventAllocatesNothingOnceWarm() {
         Metrics m = new Metrics();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         int n = 200_000;
-        record(m, n); // warm up: the data points are made, the JIT compiles
-        long before = threads.getThreadAllocatedBytes(thread);
-        record(m, n);
-        long allocated = threads.getThreadAllocatedBytes(thread) - before;
-        assertTrue(allocated < n / 10, n + " events with two PDK calls each allocated " + allocated + " bytes");
+        // when the JIT has compiled the recording path (sooner or later, by the machine's load), a round of n events
+        // allocates nothing: rounds go on until one does, for at most 30 rounds
+        List<Long> rounds = new java.util.ArrayList<>();
+        for (int round = 0; round < 30; round++) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            record(m, n);
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            rounds.add(allocated);
+            if (allocated < n / 10) {
+                return;
+            }
+        }
+        throw new AssertionError("no round of " + n + " events with two PDK calls each stayed under " + n / 10
+                + " bytes: " + rounds);
     }
 
     private static void record(Metrics m, int n) {
