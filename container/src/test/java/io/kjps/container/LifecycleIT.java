@@ -129,9 +129,11 @@ class LifecycleIT {
         }
         names.addAll(List.of("java-hello", "hello", "block", "pdkcheck", "api-key", "header-transformer",
                 "json-transform", "file-log", "kotlin-hello"));
-        for (int n = 1; names.size() < 10; n++) {
-            PluginJars.deploy(deploy, "hotswap" + n + ".jar", PluginJars.hotswapNumbered(n));
-            names.add("hotswap" + n);
+        int hotswaps = 0;
+        while (names.size() < 10) {
+            hotswaps++;
+            PluginJars.deploy(deploy, "hotswap" + hotswaps + ".jar", PluginJars.hotswapNumbered(hotswaps));
+            names.add("hotswap" + hotswaps);
         }
         long before = System.nanoTime();
         try (ServerProcess server = ServerProcess.start(prefix, "", List.of("-deploy", deploy.toString(),
@@ -154,9 +156,11 @@ class LifecycleIT {
                 long instance = kong.startInstance(names.get(names.size() - 1), "{\"greeting\":\"hi\"}");
                 FakeRequest r = FakeRequest.builder().build();
                 kong.handleEvent(instance, "access", r);
-                assertEquals("n2", r.responseHeader("x-hotswap-tag"), "the socket accepts and the last plugin serves");
+                assertEquals("n" + hotswaps, r.responseHeader("x-hotswap-tag"),
+                        "the socket accepts and the last plugin serves");
             }
-            Path cache = cacheRoot.resolve("kong-java-pluginserver-" + server.pid());
+            // named by the server process, the keeper's child
+            Path cache = cacheRoot.resolve("kong-java-pluginserver-" + server.serverPid());
             assertTrue(Files.isDirectory(cache), "the framework cache " + cache + " exists while the server runs");
 
             assertEquals(0, server.stop());
@@ -164,7 +168,9 @@ class LifecycleIT {
             assertTrue(server.process().toHandle().descendants().findAny().isEmpty(), "no child process is left");
             assertFalse(Files.exists(cache), "the stop deleted the framework cache " + cache);
             try (var left = Files.list(cacheRoot)) {
-                assertEquals(List.of(), left.toList(), "nothing is left in the cache root");
+                // but the class-data archive the next start maps (Java 19+), which is kept on purpose
+                assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().endsWith(".jsa")).toList(),
+                        "nothing is left in the cache root");
             }
         }
     }
