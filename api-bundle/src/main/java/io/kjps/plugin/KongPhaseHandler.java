@@ -11,8 +11,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * response, preread, log. Declaring {@code response} turns on Kong's buffered proxying for every request the plugin
  * runs on, so override it only when you need it.
  *
- * <p>Each call runs on its own thread (a virtual thread where the JVM has them). PDK calls through {@code kong}
- * block until Kong answers. Implementations must be thread-safe: one handler object serves every instance and event
+ * <p>Each call runs on a platform thread of its own, on every Java version (usually the thread that read Kong's call
+ * from the socket). PDK calls through {@code kong} block until Kong answers. Implementations must be thread-safe: one handler object serves every instance and event
  * of the plugin; per-instance state belongs in the config object, per-request state in {@code kong.ctx()}.
  *
  * <p>An exception thrown from a phase method is logged with its stack trace and the request is failed closed: the
