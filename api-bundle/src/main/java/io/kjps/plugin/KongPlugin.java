@@ -15,8 +15,8 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
  * with the phases and the config schema, into the bundle jar for {@code -dump}.
  *
  * <p>Kong's rules, checked at build time: the name is what {@code plugins=} in kong.conf lists and must not clash
- * with a bundled Lua plugin; the version has at most three numeric parts ({@code x.y.z}); a higher priority runs
- * earlier.
+ * with a bundled Lua plugin; the version is one to three numbers joined by dots, without leading zeros
+ * ({@code 1.2.3}, {@code 0.1}), the form Kong keeps as written; a higher priority runs earlier.
  */
 @ComponentPropertyType
 @Documented
@@ -35,7 +35,7 @@ public @interface KongPlugin {
     String name();
 
     /**
-     * The plugin version, {@code x.y.z}.
+     * The plugin version: one to three numbers joined by dots, like {@code 1.2.3} or {@code 0.1}.
      *
      * @return the version
      */

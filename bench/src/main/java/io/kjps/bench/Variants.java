@@ -1,5 +1,6 @@
 package io.kjps.bench;
 
+import io.kjps.model.PluginRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import java.util.jar.Manifest;
  * found by handler class within its own bundle).
  */
 final class Variants {
-    private static final String DESCRIPTORS = "META-INF/kong-java-pluginserver/plugins/";
+    private static final String DESCRIPTORS = PluginRules.RESOURCE_DIRECTORY;
 
     private Variants() {
     }
@@ -56,12 +57,12 @@ final class Variants {
                         try (InputStream in = jar.getInputStream(e)) {
                             data = in.readAllBytes();
                         }
-                        if (name.startsWith(DESCRIPTORS) && name.endsWith(".json")) {
-                            String plugin = name.substring(DESCRIPTORS.length(), name.length() - 5);
+                        if (name.startsWith(DESCRIPTORS) && name.endsWith(PluginRules.DESCRIPTOR_SUFFIX)) {
+                            String plugin = name.substring(DESCRIPTORS.length(), name.length() - PluginRules.DESCRIPTOR_SUFFIX.length());
                             String text = new String(data, StandardCharsets.UTF_8)
                                     .replace("\"" + plugin + "\"", "\"" + plugin + suffix + "\"");
                             data = text.getBytes(StandardCharsets.UTF_8);
-                            name = DESCRIPTORS + plugin + suffix + ".json";
+                            name = PluginRules.descriptorPath(plugin + suffix);
                             names.add(plugin + suffix);
                         } else if (name.startsWith("OSGI-INF/") && name.endsWith(".xml")) {
                             // the component's kong.plugin.name service property names the descriptor

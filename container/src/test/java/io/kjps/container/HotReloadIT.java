@@ -232,8 +232,9 @@ class HotReloadIT {
                         "failed: component io.kjps.samples.hotswap.HotSwap failed to activate: "),
                 new BadUpdate("a plugin name another bundle serves", PluginJars.hotswapClaiming("dup", "hotswap1"),
                         "failed: plugin name hotswap1 is already served by bundle "),
-                new BadUpdate("a version Kong rejects", PluginJars.hotswapVersion("v", "1.0"),
-                        "plugin hotswap has version 1.0, which Kong rejects"));
+                new BadUpdate("a version Kong rejects", PluginJars.hotswapVersion("v", "1.0.0.0"),
+                        "plugin hotswap version \"1.0.0.0\" is not a plugin version Kong keeps as written: Kong "
+                                + "refuses to load it"));
 
         int threads = 4;
         Load load = new Load(kong, instance, threads, "good");

@@ -104,11 +104,12 @@ class LauncherIT {
         }
         try (Stream<Path> lib = Files.list(DIST.resolve("lib"))) {
             List<String> jars = lib.map(p -> p.getFileName().toString()).sorted().toList();
-            assertEquals(4, jars.size(), jars.toString());
+            assertEquals(5, jars.size(), jars.toString());
             assertTrue(jars.get(0).startsWith("gson-"), jars.toString());
             assertTrue(jars.get(1).startsWith("kong-java-pluginserver-launcher-"), jars.toString());
             assertTrue(jars.get(2).startsWith("kong-java-pluginserver-listener-"), jars.toString());
-            assertTrue(jars.get(3).startsWith("org.apache.felix.framework-"), jars.toString());
+            assertTrue(jars.get(3).startsWith("kong-java-pluginserver-plugin-model-"), jars.toString());
+            assertTrue(jars.get(4).startsWith("org.apache.felix.framework-"), jars.toString());
         }
         assertTrue(Files.isRegularFile(DIST.resolve("etc/README")));
         assertFalse(Files.exists(DIST.resolve("etc/java")), "etc/java must not be shipped");

@@ -93,7 +93,7 @@ class MetricsIT {
             kong.closeInstance(block);
 
             // a failed update: refused (a version Kong rejects), counted, rolled back
-            PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswapVersion("v", "1.0"));
+            PluginJars.deploy(deploy, "hotswap.jar", PluginJars.hotswapVersion("v", "1.0.0.0"));
             ServerProcess.await("the bad update is rolled back", Duration.ofSeconds(30),
                     () -> server.logText().contains("rolled back bundle "));
             ServerProcess.await("the faulty event that timed out has returned", Duration.ofSeconds(30),

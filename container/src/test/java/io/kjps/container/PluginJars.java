@@ -1,5 +1,6 @@
 package io.kjps.container;
 
+import io.kjps.model.PluginRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -143,7 +144,20 @@ final class PluginJars {
      * @return the hotswap jar declaring another plugin version
      */
     static byte[] hotswapVersion(String tag, String version) throws IOException {
-        return rewrite(hotswap(tag), "META-INF/kong-java-pluginserver/plugins/hotswap.json", old ->
+        return withVersion(hotswap(tag), "hotswap", version);
+    }
+
+    /**
+     * @param n the number of a {@link #hotswapNumbered(int)} jar
+     * @param version the plugin version its descriptor declares instead of 1.0.0
+     * @return bundle {@code ...-hotswap<n>} serving plugin {@code hotswap<n>} at that version
+     */
+    static byte[] hotswapNumberedVersion(int n, String version) throws IOException {
+        return withVersion(hotswapNumbered(n), "hotswap" + n, version);
+    }
+
+    private static byte[] withVersion(byte[] jar, String plugin, String version) throws IOException {
+        return rewrite(jar, PluginRules.descriptorPath(plugin), old ->
                 new String(old, StandardCharsets.UTF_8).replace("\"Version\":\"1.0.0\"",
                         "\"Version\":\"" + version + "\"").getBytes(StandardCharsets.UTF_8));
     }

@@ -243,15 +243,14 @@ class ShellIT {
     @Test
     void versionKongWouldRejectIsRefusedNeverServedAndLoggedPrecisely() throws Exception {
         // a bundle of its own serving a plugin name of its own, so nothing else can answer for that name
-        byte[] jar = PluginJars.rewrite(PluginJars.hotswapNumbered(9),
-                "META-INF/kong-java-pluginserver/plugins/hotswap9.json", d -> new String(d, StandardCharsets.UTF_8).replace("\"Version\":\"1.0.0\"", "\"Version\":\"1.0\"")
-                        .getBytes(StandardCharsets.UTF_8));
+        byte[] jar = PluginJars.hotswapNumberedVersion(9, "1.0.0.0");
         PluginJars.deploy(deploy, "hotswap-badversion.jar", jar);
         ServerProcess.await("the version is refused", Duration.ofSeconds(30), () -> server.logText()
                 .contains("-sample-hotswap9 0.1.0"));
         ServerProcess.await("the refusal says why", Duration.ofSeconds(30), () -> server.logText()
-                .contains(": plugin hotswap9 has version 1.0, which Kong rejects: it must be x.y.z (digits)"));
-        assertTrue(shell("kong:notices").out().contains("has version 1.0, which Kong rejects"));
+                .contains(": plugin hotswap9 version \"1.0.0.0\" is not a plugin version Kong keeps as written: Kong "
+                        + "refuses to load it (\"VERSION field does not follow the x.y.z format\")"));
+        assertTrue(shell("kong:notices").out().contains("plugin hotswap9 version \"1.0.0.0\" is not a plugin version"));
         KongEmulator kong = new KongEmulator(new KongClient(pool));
         KongRpcException refused = assertThrows(KongRpcException.class, () -> kong.startInstance("hotswap9", CONFIG),
                 "a plugin whose version Kong rejects must not be served");

@@ -1,5 +1,6 @@
 package io.kjps.processor;
 
+import io.kjps.model.PluginRules;
 import io.kjps.processor.internal.Json;
 import io.kjps.processor.internal.PluginAnalyzer;
 import io.kjps.processor.internal.Problems;
@@ -29,7 +30,7 @@ import javax.tools.StandardLocation;
  * {@code @io.kjps.plugin.KongPlugin} it checks the plugin at build time and writes the metadata Kong asks the
  * server for, so that the server's {@code -dump} never runs plugin code.
  *
- * <p>For each plugin it writes the class-path resource {@value #RESOURCE_DIRECTORY}{@code <name>.json}:
+ * <p>For each plugin it writes the class-path resource {@code META-INF/kong-java-pluginserver/plugins/<name>.json}:
  * <pre>{@code
  * {"Kong":{"Name":"<name>","Version":"<version>","Priority":<int>,"Phases":[...],"Schema":{...}},
  *  "Handler":"<binary name of the handler class>","ConfigType":"<binary name of the config type, or null>"}
@@ -48,9 +49,6 @@ import javax.tools.StandardLocation;
  */
 @SupportedAnnotationTypes(PluginAnalyzer.KONG_PLUGIN)
 public final class KongPluginProcessor extends AbstractProcessor {
-
-    /** The class-path directory of the generated plugin files. */
-    public static final String RESOURCE_DIRECTORY = "META-INF/kong-java-pluginserver/plugins/";
 
     /** Plugin name to the handler that has it, over all rounds. */
     private final Map<String, String> pluginNames = new HashMap<>();
@@ -132,7 +130,7 @@ public final class KongPluginProcessor extends AbstractProcessor {
     }
 
     private void write(TypeElement type, PluginAnalyzer.Plugin plugin) {
-        String path = RESOURCE_DIRECTORY + plugin.name() + ".json";
+        String path = PluginRules.descriptorPath(plugin.name());
         byte[] bytes = Json.write(plugin.document()).getBytes(StandardCharsets.UTF_8);
         try {
             FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", path, type);

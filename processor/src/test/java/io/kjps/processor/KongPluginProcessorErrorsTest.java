@@ -3,8 +3,10 @@ package io.kjps.processor;
 import static io.kjps.processor.TestCompiler.assertError;
 import static io.kjps.processor.TestCompiler.compile;
 import static io.kjps.processor.TestCompiler.source;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kjps.model.PluginRules;
 import io.kjps.processor.TestCompiler.Result;
 import io.kjps.processor.TestCompiler.Source;
 import java.util.List;
@@ -237,11 +239,15 @@ class KongPluginProcessorErrorsTest {
         return Stream.of(
                 Arguments.of("@KongPlugin(name = \"p\", version = \"1.2.3.4\", priority = 1)",
                         "public class P implements KongPhaseHandler<Void>", ACCESS, "@KongPlugin",
-                        new String[] {"@KongPlugin version \"1.2.3.4\" of test.P must have one to three numeric parts",
+                        new String[] {"@KongPlugin version \"1.2.3.4\" of test.P "
+                            + PluginRules.versionProblem("1.2.3.4"),
                             "\"VERSION field does not follow the x.y.z format\""}),
                 Arguments.of("@KongPlugin(name = \"p\", version = \"1.0-SNAPSHOT\", priority = 1)",
                         "public class P implements KongPhaseHandler<Void>", ACCESS, "@KongPlugin",
-                        new String[] {"version \"1.0-SNAPSHOT\""}),
+                        new String[] {"version \"1.0-SNAPSHOT\"", "Kong would load it as \"1.0\", not as written"}),
+                Arguments.of("@KongPlugin(name = \"p\", version = \"v1\", priority = 1)",
+                        "public class P implements KongPhaseHandler<Void>", ACCESS, "@KongPlugin",
+                        new String[] {"@KongPlugin version \"v1\" of test.P " + PluginRules.versionProblem("v1")}),
                 Arguments.of("@KongPlugin(name = \"p\", version = \"\", priority = 1)",
                         "public class P implements KongPhaseHandler<Void>", ACCESS, "@KongPlugin",
                         new String[] {"version \"\""}),

@@ -1,6 +1,7 @@
 package io.kjps.testkit;
 
 import io.kjps.emulator.EventOutcome;
+import io.kjps.model.PluginRules;
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
@@ -106,11 +107,11 @@ public final class PluginTester<C> {
         ClassLoader loader = type.getClassLoader();
         List<String> found = new ArrayList<>();
         try {
-            var dirs = loader.getResources(PluginDescriptor.RESOURCE_DIRECTORY);
+            var dirs = loader.getResources(PluginRules.RESOURCE_DIRECTORY);
             while (dirs.hasMoreElements()) {
                 java.net.URL url = dirs.nextElement();
                 for (String entry : entries(url)) {
-                    try (InputStream in = loader.getResourceAsStream(PluginDescriptor.RESOURCE_DIRECTORY + entry)) {
+                    try (InputStream in = loader.getResourceAsStream(PluginRules.RESOURCE_DIRECTORY + entry)) {
                         if (in == null) {
                             continue;
                         }
@@ -127,7 +128,7 @@ public final class PluginTester<C> {
             throw new UncheckedIOException(e);
         }
         throw new IllegalArgumentException("no plugin descriptor for " + type.getName() + " under "
-                + PluginDescriptor.RESOURCE_DIRECTORY + " on the class path (found " + found + "): annotate it with"
+                + PluginRules.RESOURCE_DIRECTORY + " on the class path (found " + found + "): annotate it with"
                 + " @KongPlugin and build it with kong-java-pluginserver-processor on the annotation processor path");
     }
 
@@ -144,9 +145,9 @@ public final class PluginTester<C> {
             c.setUseCaches(false);
             try (java.util.jar.JarFile jar = c.getJarFile()) {
                 jar.stream().map(java.util.zip.ZipEntry::getName)
-                        .filter(n -> n.startsWith(PluginDescriptor.RESOURCE_DIRECTORY) && n.endsWith(".json")
-                                && n.indexOf('/', PluginDescriptor.RESOURCE_DIRECTORY.length()) < 0)
-                        .map(n -> n.substring(PluginDescriptor.RESOURCE_DIRECTORY.length())).forEach(names::add);
+                        .filter(n -> n.startsWith(PluginRules.RESOURCE_DIRECTORY) && n.endsWith(".json")
+                                && n.indexOf('/', PluginRules.RESOURCE_DIRECTORY.length()) < 0)
+                        .map(n -> n.substring(PluginRules.RESOURCE_DIRECTORY.length())).forEach(names::add);
             }
         }
         return names;

@@ -9,6 +9,7 @@ import io.kjps.launcher.internal.LauncherOptions;
 import io.kjps.launcher.internal.PluginCatalog;
 import io.kjps.launcher.internal.TestJars;
 import io.kjps.launcher.internal.Version;
+import io.kjps.model.PluginRules;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -185,6 +186,10 @@ class MainTest {
                 "[]"), "x.Y") + " {}");
         bad.put(PluginCatalog.DESCRIPTOR_FOLDER + "bad name.json", descriptor(kong("bad name", "1.0.0", 1, "[]",
                 "[]"), "x.Y"));
+        bad.put(PluginCatalog.DESCRIPTOR_FOLDER + "four.json", descriptor(kong("four", "1.0.0.0", 1, "[]", "[]"),
+                "x.Y"));
+        bad.put(PluginCatalog.DESCRIPTOR_FOLDER + "prefixed.json", descriptor(kong("prefixed", "v1", 1, "[]", "[]"),
+                "x.Y"));
         TestJars.write(deploy.resolve("bad.jar"), bad);
 
         Result result = runOnDeploy("-dump");
@@ -201,16 +206,31 @@ class MainTest {
                 "float.json: \"Kong.Priority\" must be a 32-bit integer; skipped",
                 "noversion.json: \"Kong.Version\" must be a string; skipped",
                 "phases.json: \"Kong.Phases\" must be an array of strings; skipped",
-                "filter.json: \"Kong.Phases\" names an unknown phase header_filter; skipped",
+                "filter.json: plugin filter phase \"header_filter\" " + PluginRules.phaseProblem("header_filter")
+                        + "; skipped",
                 "huge.json: \"Kong.Priority\" must be a 32-bit integer; skipped",
                 "nohandler.json: \"Handler\" must be a string; skipped",
                 "schema.json: \"Kong.Schema\" must be an object; skipped",
                 "trailing.json: ",
-                "bad name.json: \"Kong.Name\" bad name is not a plugin name ([A-Za-z0-9_-]+); skipped");
+                "bad name.json: plugin name \"bad name\" " + PluginRules.nameProblem("bad name") + "; skipped",
+                "four.json: plugin four version \"1.0.0.0\" " + PluginRules.versionProblem("1.0.0.0") + "; skipped",
+                "prefixed.json: plugin prefixed version \"v1\" " + PluginRules.versionProblem("v1") + "; skipped");
         for (int i = 0; i < warnings.size(); i++) {
             assertTrue(warnings.get(i).startsWith(prefix + expectedEnds.get(i)), warnings.get(i));
             assertTrue(warnings.get(i).endsWith("; skipped"), warnings.get(i));
         }
+    }
+
+    /** Kong 3.x loads "0.1" as it is (the old x.y.z-only check refused it): the dump lists it. */
+    @Test
+    void versionWithFewerThanThreeNumbersIsListed() throws IOException {
+        String short1 = kong("short", "0.1", 10, "[\"access\"]", "[]");
+        TestJars.plugin(deploy.resolve("short.jar"), "short", descriptor(short1, "x.Short"));
+
+        Result result = runOnDeploy("-dump");
+        assertEquals(0, result.status());
+        assertEquals(dump(short1), result.out());
+        assertEquals("", result.err());
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import io.kjps.model.PluginRules;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -36,12 +36,6 @@ public final class PluginAnalyzer {
     /** The phase handler interface's qualified name. */
     public static final String PHASE_HANDLER = "io.kjps.plugin.KongPhaseHandler";
 
-    /** The phases an external plugin can declare, in the order Kong lists them (and they are written). */
-    public static final List<String> PHASES = List.of("certificate", "rewrite", "access", "response", "preread",
-            "log");
-
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){0,2}");
 
     /**
      * A checked plugin.
@@ -127,16 +121,15 @@ public final class PluginAnalyzer {
             // a missing or malformed value is a compile error javac reports itself
             return new Result(null, null);
         }
-        boolean nameOk = NAME.matcher(name).matches();
+        String nameProblem = PluginRules.nameProblem(name);
+        boolean nameOk = nameProblem == null;
         if (!nameOk) {
-            problems.error(type, annotation, "@KongPlugin name \"" + name + "\" of " + type + " is not a valid "
-                    + "Kong plugin name: use lower-case letters a-z, digits, '-' and '_', starting with a letter "
-                    + "or digit (Kong looks plugins up by this name, as listed in kong.conf plugins=)");
+            problems.error(type, annotation, "@KongPlugin name \"" + name + "\" of " + type + " " + nameProblem);
         }
-        if (!VERSION.matcher(version).matches()) {
-            problems.error(type, annotation, "@KongPlugin version \"" + version + "\" of " + type + " must have "
-                    + "one to three numeric parts separated by dots, like 1.2.3 or 0.1: Kong 3.0 and later refuse "
-                    + "to load other forms (\"VERSION field does not follow the x.y.z format\")");
+        String versionProblem = PluginRules.versionProblem(version);
+        if (versionProblem != null) {
+            problems.error(type, annotation, "@KongPlugin version \"" + version + "\" of " + type + " "
+                    + versionProblem);
         }
         String where = "@KongPlugin class " + type.getQualifiedName();
         if (type.getKind() != ElementKind.CLASS || type.getModifiers().contains(Modifier.ABSTRACT)
@@ -182,7 +175,7 @@ public final class PluginAnalyzer {
         List<String> phases = phases(type, handlerInterface);
         if (phases.isEmpty()) {
             problems.error(type, annotation, where + " handles no phase: override at least one of "
-                    + String.join(", ", PHASES) + " from " + PHASE_HANDLER);
+                    + String.join(", ", PluginRules.PHASES) + " from " + PHASE_HANDLER);
         }
         if (problems.any()) {
             return new Result(nameOk ? name : null, null);
@@ -243,7 +236,7 @@ public final class PluginAnalyzer {
             queue.addAll(types.directSupertypes(t));
         }
         List<String> out = new ArrayList<>();
-        for (String phase : PHASES) {
+        for (String phase : PluginRules.PHASES) {
             ExecutableElement declared = ElementFilter.methodsIn(handlerInterface.getEnclosedElements()).stream()
                     .filter(m -> m.getSimpleName().contentEquals(phase) && m.getParameters().size() == 2)
                     .findFirst().orElse(null);

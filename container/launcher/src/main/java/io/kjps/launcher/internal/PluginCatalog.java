@@ -8,6 +8,7 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.kjps.model.PluginRules;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -22,9 +23,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -35,11 +34,10 @@ import java.util.zip.ZipFile;
  *
  * <p>A descriptor looks like
  * {@code {"Kong":{"Name":..,"Version":..,"Priority":..,"Phases":[..],"Schema":{..}},"Handler":..,"ConfigType":..}}.
- * It is used when {@code Kong.Name} is a plugin name ({@code [A-Za-z0-9_-]+}) equal to the entry's file name,
- * {@code Version} a non-empty string, {@code Priority} a 32-bit integer, {@code Phases} an array of the six phase
- * names of protocol.md §2.5, {@code Schema} an object and {@code Handler} a string. These are the fields Kong refuses to
- * start without, checked the way the socket bundle checks them ({@code io.kjps.rpc.plugin.PluginDescriptor}), so the
- * dump never lists a plugin the server would refuse to serve.
+ * It is used when {@code Kong.Name} follows the name rule and equals the entry's file name, {@code Version} follows
+ * the version rule, {@code Priority} is a 32-bit integer, {@code Phases} an array of phase names, {@code Schema} an
+ * object and {@code Handler} a string. The name, version and phase rules are {@link PluginRules}', the ones the
+ * processor and the socket bundle apply, so the dump never lists a plugin the server would refuse to serve.
  *
  * <p>Problems are reported through the warning callback and never stop the scan: an unreadable or corrupt jar is
  * skipped, a bad descriptor is skipped. When two jars describe the same plugin name, the jar whose <em>file name
@@ -49,11 +47,7 @@ import java.util.zip.ZipFile;
 public final class PluginCatalog {
 
     /** Folder inside a bundle jar holding one {@code <name>.json} per plugin. */
-    public static final String DESCRIPTOR_FOLDER = "META-INF/kong-java-pluginserver/plugins/";
-
-    private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    /** The phases Kong can call an external plugin in (protocol.md §2.5). */
-    private static final Set<String> PHASES = Set.of("certificate", "rewrite", "access", "response", "preread", "log");
+    public static final String DESCRIPTOR_FOLDER = PluginRules.RESOURCE_DIRECTORY;
 
     private PluginCatalog() {
     }
@@ -138,14 +132,17 @@ public final class PluginCatalog {
         }
         JsonObject kong = root.getAsJsonObject().getAsJsonObject("Kong");
         String name = string(kong, "Name");
-        if (!PLUGIN_NAME.matcher(name).matches()) {
-            throw new IOException("\"Kong.Name\" " + name + " is not a plugin name ([A-Za-z0-9_-]+)");
+        String nameProblem = PluginRules.nameProblem(name);
+        if (nameProblem != null) {
+            throw new IOException("plugin name \"" + name + "\" " + nameProblem);
         }
         if (!name.equals(expectedName)) {
             throw new IOException("\"Kong.Name\" " + name + " does not match the file name");
         }
-        if (string(kong, "Version").isEmpty()) {
-            throw new IOException("\"Kong.Version\" is empty");
+        String version = string(kong, "Version");
+        String versionProblem = PluginRules.versionProblem(version);
+        if (versionProblem != null) {
+            throw new IOException("plugin " + name + " version \"" + version + "\" " + versionProblem);
         }
         JsonElement priority = kong.get("Priority");
         if (!(priority instanceof JsonPrimitive number) || !number.isNumber() || !isInt(number)) {
@@ -159,8 +156,9 @@ public final class PluginCatalog {
             if (!(phase instanceof JsonPrimitive text) || !text.isString()) {
                 throw new IOException("\"Kong.Phases\" must be an array of strings");
             }
-            if (!PHASES.contains(text.getAsString())) {
-                throw new IOException("\"Kong.Phases\" names an unknown phase " + text.getAsString());
+            String phaseProblem = PluginRules.phaseProblem(text.getAsString());
+            if (phaseProblem != null) {
+                throw new IOException("plugin " + name + " phase \"" + text.getAsString() + "\" " + phaseProblem);
             }
         }
         JsonElement schema = kong.get("Schema");

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.kjps.model.PluginRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -12,7 +13,7 @@ import java.util.Set;
 
 /**
  * A plugin's metadata as the annotation processor wrote it into the bundle jar, at
- * {@value #RESOURCE_DIRECTORY}{@code <name>.json}:
+ * {@code META-INF/kong-java-pluginserver/plugins/<name>.json} ({@link PluginRules#descriptorPath(String)}):
  * {@code {"Kong": {Name, Version, Priority, Phases, Schema}, "Handler": class, "ConfigType": class or null}}.
  *
  * @param name the plugin name
@@ -26,9 +27,6 @@ import java.util.Set;
  */
 public record PluginDescriptor(String name, String version, int priority, List<Phase> phases, String kongJson,
                                String schemaJson, String handlerClass, String configType) {
-
-    /** Where descriptors live inside a bundle jar. */
-    public static final String RESOURCE_DIRECTORY = "META-INF/kong-java-pluginserver/plugins/";
 
     /** @return the phases as a set, for membership tests */
     public Set<Phase> phaseSet() {
@@ -51,7 +49,15 @@ public record PluginDescriptor(String name, String version, int priority, List<P
         }
         JsonObject kong = object(root, "Kong");
         String name = string(kong, "Name");
+        String nameProblem = PluginRules.nameProblem(name);
+        if (nameProblem != null) {
+            throw new IllegalArgumentException("plugin name \"" + name + "\" " + nameProblem);
+        }
         String version = string(kong, "Version");
+        String versionProblem = PluginRules.versionProblem(version);
+        if (versionProblem != null) {
+            throw new IllegalArgumentException("plugin " + name + " version \"" + version + "\" " + versionProblem);
+        }
         JsonElement priority = kong.get("Priority");
         int priorityValue;
         try {

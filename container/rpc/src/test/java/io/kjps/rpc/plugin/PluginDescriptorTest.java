@@ -124,4 +124,16 @@ class PluginDescriptorTest {
         assertNull(Phase.fromKong("header_filter"));
         assertNull(Phase.fromKong(null));
     }
+
+    /** The model's rules, with the model's words: the socket bundle and the test kit refuse what Kong would. */
+    @Test
+    void nameAndVersionFollowTheModel() {
+        assertEquals("plugin name \"Big\" " + io.kjps.model.PluginRules.nameProblem("Big"),
+                failure(kong("\"Big\"", "\"1\"", "1", "[]", "{}")));
+        assertEquals("plugin n version \"1.0.0.0\" " + io.kjps.model.PluginRules.versionProblem("1.0.0.0"),
+                failure(kong("\"n\"", "\"1.0.0.0\"", "1", "[]", "{}")));
+        assertEquals("plugin n version \"v1\" " + io.kjps.model.PluginRules.versionProblem("v1"),
+                failure(kong("\"n\"", "\"v1\"", "1", "[]", "{}")));
+        assertEquals("0.1", PluginDescriptor.parse(kong("\"n\"", "\"0.1\"", "1", "[]", "{}")).version());
+    }
 }

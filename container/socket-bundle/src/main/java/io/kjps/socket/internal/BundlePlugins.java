@@ -1,5 +1,6 @@
 package io.kjps.socket.internal;
 
+import io.kjps.model.PluginRules;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.ServedPlugin;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
-import java.util.regex.Pattern;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
@@ -20,8 +20,6 @@ import org.osgi.framework.ServiceReference;
  */
 final class BundlePlugins {
     static final String NAME_PROPERTY = "kong.plugin.name";
-    /** The plugin versions Kong accepts. */
-    static final Pattern VERSION = Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+");
 
     private BundlePlugins() {
     }
@@ -40,23 +38,19 @@ final class BundlePlugins {
         String handlerClass = handler.getClass().getName();
         Object nameProperty = ref.getProperty(NAME_PROPERTY);
         PluginDescriptor descriptor = nameProperty instanceof String name
-                ? read(bundle, PluginDescriptor.RESOURCE_DIRECTORY + name + ".json")
+                ? read(bundle, PluginRules.descriptorPath(name))
                 : findByHandler(bundle, handlerClass);
         if (descriptor == null) {
             throw new IllegalArgumentException("bundle " + describe(bundle) + " registers KongPhaseHandler "
                     + handlerClass + " but has no plugin descriptor"
                     + (nameProperty != null ? " for " + nameProperty : "")
-                    + " under " + PluginDescriptor.RESOURCE_DIRECTORY
+                    + " under " + PluginRules.RESOURCE_DIRECTORY
                     + ": annotate the class with @KongPlugin and build it with kong-java-pluginserver-processor"
                     + " on the annotation processor path");
         }
         if (nameProperty != null && !descriptor.name().equals(nameProperty)) {
             throw new IllegalArgumentException("bundle " + describe(bundle) + ": service property kong.plugin.name="
                     + nameProperty + " does not match its descriptor " + descriptor.name());
-        }
-        if (!VERSION.matcher(descriptor.version()).matches()) {
-            throw new IllegalArgumentException("bundle " + describe(bundle) + ": plugin " + descriptor.name()
-                    + " has version " + descriptor.version() + ", which Kong rejects: it must be x.y.z (digits)");
         }
         if (!descriptor.handlerClass().equals(handlerClass)) {
             throw new IllegalArgumentException("bundle " + describe(bundle) + ": the descriptor of "
@@ -77,7 +71,7 @@ final class BundlePlugins {
     }
 
     private static PluginDescriptor findByHandler(Bundle bundle, String handlerClass) {
-        Enumeration<URL> entries = bundle.findEntries(PluginDescriptor.RESOURCE_DIRECTORY, "*.json", false);
+        Enumeration<URL> entries = bundle.findEntries(PluginRules.RESOURCE_DIRECTORY, "*.json", false);
         while (entries != null && entries.hasMoreElements()) {
             PluginDescriptor d = parse(bundle, entries.nextElement());
             if (d.handlerClass().equals(handlerClass)) {
@@ -106,7 +100,7 @@ final class BundlePlugins {
      * @return whether it carries plugin descriptors (is meant to serve plugins)
      */
     static boolean hasDescriptors(Bundle bundle) {
-        Enumeration<String> e = bundle.getEntryPaths(PluginDescriptor.RESOURCE_DIRECTORY);
+        Enumeration<String> e = bundle.getEntryPaths(PluginRules.RESOURCE_DIRECTORY);
         return e != null && e.hasMoreElements();
     }
 

@@ -1,6 +1,6 @@
 package io.kjps.socket.internal;
 
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginRules;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -96,7 +96,7 @@ final class PluginExpectations implements Predicate<String>, SynchronousBundleLi
         if (updates.isRestoring(name)) {
             return true;
         }
-        String entry = PluginDescriptor.RESOURCE_DIRECTORY + name + ".json";
+        String entry = PluginRules.descriptorPath(name);
         long now = System.nanoTime();
         Set<Path> installed = new HashSet<>();
         for (Bundle b : context.getBundles()) {
@@ -153,7 +153,7 @@ final class PluginExpectations implements Predicate<String>, SynchronousBundleLi
             Set<String> names = new HashSet<>();
             try (ZipFile zip = new ZipFile(jar.toFile())) {
                 zip.stream().map(java.util.zip.ZipEntry::getName)
-                        .filter(n -> n.startsWith(PluginDescriptor.RESOURCE_DIRECTORY)).forEach(names::add);
+                        .filter(n -> n.startsWith(PluginRules.RESOURCE_DIRECTORY)).forEach(names::add);
             } catch (IOException e) {
                 // being written or not a jar: it declares nothing yet
             }

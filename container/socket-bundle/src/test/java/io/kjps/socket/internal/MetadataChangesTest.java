@@ -33,10 +33,14 @@ class MetadataChangesTest {
         assertEquals(true, changes.get(2).contains("\"f\"") && changes.get(2).contains("\"g\""), changes.get(2));
     }
 
+    /** The socket bundle reads descriptors by the model's version rule: Kong keeps 1.0, refuses or rewrites the rest. */
     @Test
-    void versionKongRejectsDoesNotMatch() {
-        assertEquals(true, BundlePlugins.VERSION.matcher("1.2.3").matches());
-        assertEquals(false, BundlePlugins.VERSION.matcher("1.0").matches());
-        assertEquals(false, BundlePlugins.VERSION.matcher("1.0.0-SNAPSHOT").matches());
+    void versionRuleIsTheModels() {
+        assertEquals("1.2.3", descriptor("p", "1.2.3", 10, "\"access\"", "f").version());
+        assertEquals("1.0", descriptor("p", "1.0", 10, "\"access\"", "f").version());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> descriptor("p", "1.0.0-SNAPSHOT", 10, "\"access\"", "f"));
+        assertEquals("plugin p version \"1.0.0-SNAPSHOT\" "
+                + io.kjps.model.PluginRules.versionProblem("1.0.0-SNAPSHOT"), e.getMessage());
     }
 }
