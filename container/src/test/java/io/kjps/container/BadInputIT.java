@@ -342,7 +342,7 @@ class BadInputIT {
     /** @return Kong's connections open in the server, from the shell's {@code kong:stats} */
     private static long connectionsOpen() {
         try {
-            ShellIT.Result stats = ShellIT.shell(server.prefix(), "kong:stats");
+            CommandResult stats = ShellIT.shell(server.prefix(), "kong:stats");
             assertEquals(0, stats.status(), stats.toString());
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^connections open (\\d+)$")
                     .matcher(stats.out());

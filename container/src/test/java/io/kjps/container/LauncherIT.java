@@ -48,30 +48,17 @@ class LauncherIT {
     @TempDir
     Path tmp;
 
-    record Result(int status, String out, String err) {
-    }
-
     /** Runs {@code env -i [VAR=value...] <command...>} from {@code /} and waits for it, bounded. */
-    private Result run(List<String> environment, Path launcher, String... args) throws IOException,
+    private CommandResult run(List<String> environment, Path launcher, String... args) throws IOException,
             InterruptedException {
         List<String> command = new ArrayList<>(List.of("env", "-i"));
         command.addAll(environment);
         command.add(launcher.toString());
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(tmp, "stdout", ".txt");
-        Path err = Files.createTempFile(tmp, "stderr", ".txt");
-        Process process = new ProcessBuilder(command).directory(Path.of("/").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command + " did not finish within " + DEADLINE_SECONDS + " s");
-        }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return CommandResult.run(Path.of("/"), command);
     }
 
-    private Result run(String... args) throws IOException, InterruptedException {
+    private CommandResult run(String... args) throws IOException, InterruptedException {
         return run(List.of(), BIN, args);
     }
 
@@ -117,7 +104,7 @@ class LauncherIT {
 
     @Test
     void helpOnStdout() throws Exception {
-        Result result = run("-h");
+        CommandResult result = run("-h");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().startsWith("Usage: kong-java-pluginserver [flags]\n"), result.out());
         assertTrue(result.out().contains("  -dump-plugin NAME "), result.out());
@@ -127,12 +114,12 @@ class LauncherIT {
 
     @Test
     void version() throws Exception {
-        assertEquals(new Result(0, "kong-java-pluginserver " + VERSION + "\n", ""), run("-version"));
+        assertEquals(new CommandResult(0, "kong-java-pluginserver " + VERSION + "\n", ""), run("-version"));
     }
 
     @Test
     void unknownFlagPrintsUsageOnStderr() throws Exception {
-        Result result = run("-bogus");
+        CommandResult result = run("-bogus");
         assertEquals(2, result.status());
         assertEquals("", result.out());
         assertTrue(result.err().startsWith("kong-java-pluginserver: error: unknown flag: -bogus\n\nUsage: "),
@@ -142,7 +129,7 @@ class LauncherIT {
     @Test
     void shellWithoutAServerExitsThreeAndSaysWhere() throws Exception {
         Path socket = tmp.resolve("none.socket");
-        Result result = run("shell", "-socket", socket.toString(), "-c", "lb");
+        CommandResult result = run("shell", "-socket", socket.toString(), "-c", "lb");
         assertEquals(3, result.status(), result.err());
         assertEquals("", result.out());
         assertEquals("kong-java-pluginserver shell: no server answers on " + socket + ".admin: no such socket"
@@ -151,7 +138,7 @@ class LauncherIT {
 
     @Test
     void dumpIsOneJsonValueWithEveryPlugin() throws Exception {
-        Result result = run("-dump");
+        CommandResult result = run("-dump");
         assertEquals(0, result.status(), result.err());
         assertEquals("", result.err());
         JsonObject dump = singleJsonObject(result.out());
@@ -168,7 +155,7 @@ class LauncherIT {
     void dumpPluginPrintsThatPluginOnly() throws Exception {
         JsonObject all = singleJsonObject(run("-dump").out());
         for (int i = 0; i < SAMPLES.size(); i++) {
-            Result result = run("--dump-plugin", SAMPLES.get(i));
+            CommandResult result = run("--dump-plugin", SAMPLES.get(i));
             assertEquals(0, result.status(), result.err());
             JsonObject one = singleJsonObject(result.out());
             assertEquals("MsgPack:1", one.get("Protocol").getAsString());
@@ -179,7 +166,7 @@ class LauncherIT {
 
     @Test
     void dumpPluginUnknownLeavesStdoutEmpty() throws Exception {
-        Result result = run("-dump-plugin", "no-such-plugin");
+        CommandResult result = run("-dump-plugin", "no-such-plugin");
         assertNotEquals(0, result.status());
         assertEquals("", result.out());
         assertEquals("kong-java-pluginserver: error: no plugin named no-such-plugin in " + DIST.resolve("deploy")
@@ -188,7 +175,7 @@ class LauncherIT {
 
     @Test
     void kongConfNamesEveryPluginAndAbsolutePaths() throws Exception {
-        Result result = run("-kong-conf", "-kong-prefix", "/usr/local/kong");
+        CommandResult result = run("-kong-conf", "-kong-prefix", "/usr/local/kong");
         assertEquals(0, result.status(), result.err());
         List<String> lines = result.out().lines().toList();
         assertTrue(lines.contains("plugins = bundled," + String.join(",", SAMPLES)), result.out());
@@ -202,9 +189,9 @@ class LauncherIT {
     void worksThroughASymlink() throws Exception {
         Path link = Files.createSymbolicLink(tmp.resolve("kjps"), BIN);
         try {
-            assertEquals(new Result(0, "kong-java-pluginserver " + VERSION + "\n", ""), run(List.of(), link,
+            assertEquals(new CommandResult(0, "kong-java-pluginserver " + VERSION + "\n", ""), run(List.of(), link,
                     "-version"));
-            Result dump = run(List.of(), link, "-dump");
+            CommandResult dump = run(List.of(), link, "-dump");
             assertEquals(SAMPLES, pluginNames(singleJsonObject(dump.out())));
         } finally {
             Files.delete(link);
@@ -214,7 +201,7 @@ class LauncherIT {
     @Test
     void javaOverrideMustBeExecutable() throws Exception {
         Path missing = tmp.resolve("no-java");
-        assertEquals(new Result(127, "", "kong-java-pluginserver: KONG_JAVA_PLUGINSERVER_JAVA=" + missing
+        assertEquals(new CommandResult(127, "", "kong-java-pluginserver: KONG_JAVA_PLUGINSERVER_JAVA=" + missing
                 + " is not an executable file\n"), run(List.of("KONG_JAVA_PLUGINSERVER_JAVA=" + missing), BIN,
                 "-version"));
     }
@@ -231,11 +218,11 @@ class LauncherIT {
         Files.writeString(copy.resolve("etc/java"), "# pinned JVM\n\n  " + wrapper + "  \n");
 
         Path bin = copy.resolve("bin/kong-java-pluginserver");
-        assertEquals(new Result(0, "kong-java-pluginserver " + VERSION + "\n", ""), run(List.of(), bin, "-version"));
+        assertEquals(new CommandResult(0, "kong-java-pluginserver " + VERSION + "\n", ""), run(List.of(), bin, "-version"));
         assertTrue(Files.exists(marker), "etc/java was not used");
 
         Files.writeString(copy.resolve("etc/java"), tmp.resolve("gone/java") + "\n");
-        assertEquals(new Result(127, "", "kong-java-pluginserver: " + copy.toRealPath() + "/etc/java names "
+        assertEquals(new CommandResult(127, "", "kong-java-pluginserver: " + copy.toRealPath() + "/etc/java names "
                 + tmp.resolve("gone/java") + ", which is not an executable file\n"), run(List.of(), bin, "-version"));
     }
 

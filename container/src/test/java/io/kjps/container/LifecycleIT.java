@@ -111,7 +111,7 @@ class LifecycleIT {
                 kong.handleEvent(instance, "access", r);
                 assertEquals("life", r.responseHeader("x-hotswap-tag"));
             }
-            ShellIT.Result lb = ShellIT.shell(prefix, "kong:stats");
+            CommandResult lb = ShellIT.shell(prefix, "kong:stats");
             assertEquals(0, lb.status(), lb.toString());
         }
     }

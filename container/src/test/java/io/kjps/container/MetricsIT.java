@@ -153,7 +153,7 @@ class MetricsIT {
             assertTrue(http.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_count{")));
 
             // the shell prints the same families; the event counts are the same (nothing ran in between)
-            ShellIT.Result shell = ShellIT.shell(prefix, "kong:metrics");
+            CommandResult shell = ShellIT.shell(prefix, "kong:metrics");
             assertEquals(0, shell.status(), shell.toString());
             Map<String, Double> printed = samples(shell.out());
             assertEquals(only(http, P + "event"), only(printed, P + "event"));

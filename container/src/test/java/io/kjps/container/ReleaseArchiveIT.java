@@ -36,30 +36,13 @@ import org.junit.jupiter.api.Test;
 class ReleaseArchiveIT {
     private static final String JAVA_HELLO_JAR = "kong-java-pluginserver-sample-java-hello.jar";
 
-    record Result(int status, String out, String err) {
-    }
-
-    /**
-     * Runs a command from {@code dir} with an empty environment ({@code env -i}): the launcher as Kong runs it, the
-     * system's tools ({@code tar}, {@code sha256sum}) with only a standard {@code PATH}.
-     */
-    private static Result run(Path dir, String... command) throws IOException, InterruptedException {
+    private static CommandResult run(Path dir, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("env", "-i"));
         if (!command[0].startsWith("/")) {
             cmd.add("PATH=/usr/bin:/bin");
         }
         cmd.addAll(List.of(command));
-        Path out = Files.createTempFile("kjps-archive", ".out");
-        Path err = Files.createTempFile("kjps-archive", ".err");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(cmd + " did not finish within 60 s");
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return CommandResult.run(dir, cmd);
     }
 
     private static Set<String> names(Path dir) throws IOException {
@@ -84,13 +67,13 @@ class ReleaseArchiveIT {
         // the SHA-256 beside it, in sha256sum's format, and checked the way the README says
         String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive)));
         assertEquals(hex + "  " + archive.getFileName() + "\n", Files.readString(sum, StandardCharsets.US_ASCII));
-        Result check = run(archive.getParent(), "sha256sum", "-c", sum.getFileName().toString());
-        assertEquals(new Result(0, archive.getFileName() + ": OK\n", ""), check);
+        CommandResult check = run(archive.getParent(), "sha256sum", "-c", sum.getFileName().toString());
+        assertEquals(new CommandResult(0, archive.getFileName() + ": OK\n", ""), check);
 
         // tar -xzf <archive> -C /opt, into a temporary /opt
         Path opt = Files.createTempDirectory(Path.of("/tmp"), "kjps-opt");
-        Result untar = run(Path.of("/"), "tar", "-xzf", archive.toString(), "-C", opt.toString());
-        assertEquals(new Result(0, "", ""), untar);
+        CommandResult untar = run(Path.of("/"), "tar", "-xzf", archive.toString(), "-C", opt.toString());
+        assertEquals(new CommandResult(0, "", ""), untar);
         Path home = opt.resolve("kong-java-pluginserver");
         assertEquals(Set.of("INSTALL", "bin", "deploy", "etc", "lib", "samples", "system"), names(home));
         assertEquals(Set.of(), names(home.resolve("deploy")), "an operator's deploy folder starts empty");
@@ -112,9 +95,9 @@ class ReleaseArchiveIT {
 
         // with nothing deployed, Kong's query finds no plugin and -kong-conf has nothing to configure
         Path bin = home.resolve("bin/kong-java-pluginserver");
-        assertEquals(new Result(0, "{\"Protocol\":\"MsgPack:1\",\"Plugins\":[]}\n", ""),
+        assertEquals(new CommandResult(0, "{\"Protocol\":\"MsgPack:1\",\"Plugins\":[]}\n", ""),
                 run(Path.of("/"), bin.toString(), "-dump"));
-        Result conf = run(Path.of("/"), bin.toString(), "-kong-conf");
+        CommandResult conf = run(Path.of("/"), bin.toString(), "-kong-conf");
         assertEquals(1, conf.status(), conf.toString());
         assertEquals("kong-java-pluginserver: error: no plugin found in " + home.resolve("deploy") + "\n", conf.err());
 
@@ -137,26 +120,26 @@ class ReleaseArchiveIT {
             assertEquals("Java says Kong! to example.com", hello(kong, instance));
 
             // now -kong-conf prints the lines to add to kong.conf, with this installation's paths
-            Result lines = run(Path.of("/"), bin.toString(), "-kong-prefix", prefix.toString(), "-kong-conf");
+            CommandResult lines = run(Path.of("/"), bin.toString(), "-kong-prefix", prefix.toString(), "-kong-conf");
             assertEquals(0, lines.status(), lines.toString());
             assertTrue(lines.out().contains("\npluginserver_java_hello_start_cmd = " + bin + " -kong-prefix " + prefix
                     + " "), lines.out());
             assertTrue(lines.out().contains("\npluginserver_java_hello_query_cmd = " + bin + " "), lines.out());
 
             // upgrade while it runs, as the README says (this archive stands in for the new version)
-            Result upgrade = run(home, "sh", "-ec", "mkdir ../kong-java-pluginserver.new\n"
+            CommandResult upgrade = run(home, "sh", "-ec", "mkdir ../kong-java-pluginserver.new\n"
                     + "tar -xzf " + archive + " -C ../kong-java-pluginserver.new --strip-components=1\n"
                     + "for part in bin lib system samples INSTALL; do\n"
                     + "    mv \"$part\" \"$part.old\" && mv \"../kong-java-pluginserver.new/$part\" \"$part\"\n"
                     + "done\n");
-            assertEquals(new Result(0, "", ""), upgrade);
+            assertEquals(new CommandResult(0, "", ""), upgrade);
             assertEquals("Java says Kong! to example.com", hello(kong, instance),
                     "the running server keeps serving while its files are swapped");
             // the README's restart: SIGHUP to the keeper, which starts the new version on the same socket
             long oldServer = server.serverPid();
-            Result hup = run(home, "sh", "-c", "kill -HUP \"$(pgrep -of 'io.kjps.launcher.Main -kong-prefix "
+            CommandResult hup = run(home, "sh", "-c", "kill -HUP \"$(pgrep -of 'io.kjps.launcher.Main -kong-prefix "
                     + prefix + "')\"");
-            assertEquals(new Result(0, "", ""), hup);
+            assertEquals(new CommandResult(0, "", ""), hup);
             ServerProcess.await("a new server process serves", Duration.ofSeconds(60),
                     () -> server.serverPid() != oldServer && server.logText().contains("starting it again as asked")
                             && server.logText().split("serving java-hello ", -1).length > 2);
@@ -167,7 +150,7 @@ class ReleaseArchiveIT {
             assertEquals(Set.of("java-hello.jar"), names(home.resolve("deploy")), "the upgrade left deploy/ alone");
             pool.close();
             assertEquals(0, server.stop());
-            Result cleanup = run(home, "rm", "-rf", "bin.old", "lib.old", "system.old", "samples.old", "INSTALL.old",
+            CommandResult cleanup = run(home, "rm", "-rf", "bin.old", "lib.old", "system.old", "samples.old", "INSTALL.old",
                     "../kong-java-pluginserver.new");
             assertEquals(0, cleanup.status(), cleanup.toString());
             assertEquals(Set.of("INSTALL", "bin", "deploy", "etc", "lib", "samples", "system"), names(home));

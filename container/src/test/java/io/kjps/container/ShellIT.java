@@ -62,33 +62,19 @@ class ShellIT {
         }
     }
 
-    record Result(int status, String out, String err) {
-    }
-
     /** Runs {@code bin/kong-java-pluginserver shell -kong-prefix <prefix> -c <command>}. */
-    static Result shell(String command) throws IOException, InterruptedException {
+    static CommandResult shell(String command) throws IOException, InterruptedException {
         return shell(server.prefix(), command);
     }
 
     /** Runs {@code bin/kong-java-pluginserver shell -kong-prefix <prefix> -c <command>}. */
-    static Result shell(Path prefix, String command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(prefix, "shell", ".out");
-        Path err = Files.createTempFile(prefix, "shell", ".err");
-        Process p = new ProcessBuilder(ServerProcess.distribution().resolve("bin/kong-java-pluginserver").toString(),
-                "shell", "-kong-prefix", prefix.toString(), "-c", command)
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("shell -c " + command + " did not end");
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+    static CommandResult shell(Path prefix, String command) throws IOException, InterruptedException {
+        return CommandResult.run(prefix, List.of(ServerProcess.distribution().resolve("bin/kong-java-pluginserver")
+                .toString(), "shell", "-kong-prefix", prefix.toString(), "-c", command));
     }
 
     private static long hotswapBundleId() throws Exception {
-        Result lb = shell("lb -s");
+        CommandResult lb = shell("lb -s");
         Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|Active.*io\\.kjps\\.kong-java-pluginserver-sample-hotswap ")
                 .matcher(lb.out());
         assertTrue(m.find(), lb.out());
@@ -109,7 +95,7 @@ class ShellIT {
 
     @Test
     void lbListsEveryBundle() throws Exception {
-        Result r = shell("lb");
+        CommandResult r = shell("lb");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("|Active     |    1|kong-java-pluginserver socket bundle "), r.out());
         assertTrue(r.out().contains("|Active     |    1|test plugin: hotswap "), r.out());
@@ -118,7 +104,7 @@ class ShellIT {
 
     @Test
     void headersTakesABundleId() throws Exception {
-        Result r = shell("headers " + hotswapBundleId());
+        CommandResult r = shell("headers " + hotswapBundleId());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("Bundle-SymbolicName = io.kjps.kong-java-pluginserver-sample-hotswap"), r.out());
     }
@@ -139,8 +125,8 @@ class ShellIT {
 
     @Test
     void unknownCommandFailsWithStatusOne() throws Exception {
-        Result r = shell("nosuchcommand");
-        assertEquals(new Result(1, "error: Command not found: nosuchcommand\n", ""), r);
+        CommandResult r = shell("nosuchcommand");
+        assertEquals(new CommandResult(1, "error: Command not found: nosuchcommand\n", ""), r);
     }
 
     @Test
@@ -148,21 +134,21 @@ class ShellIT {
         KongEmulator kong = new KongEmulator(new KongClient(pool));
         long instance = kong.startInstance("hotswap", CONFIG);
         tag(kong, instance);
-        Result r = shell("kong:plugins");
+        CommandResult r = shell("kong:plugins");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().startsWith("NAME     VERSION  BUNDLE  PHASES  PRIORITY  INSTANCES  EVENTS\n"), r.out());
         assertTrue(Pattern.compile("(?m)^hotswap  1\\.0\\.0    " + hotswapBundleId()
                 + " +access  10 +[1-9]\\d* +[1-9]\\d*$").matcher(r.out()).find(), r.out());
 
-        Result instances = shell("kong:instances");
+        CommandResult instances = shell("kong:instances");
         assertTrue(instances.out().contains("hotswap"), instances.out());
         assertTrue(instances.out().contains(CONFIG), instances.out());
-        Result events = shell("kong:events");
+        CommandResult events = shell("kong:events");
         assertEquals(0, events.status());
         assertTrue(events.out().startsWith("ID  PLUGIN  VERSION  PHASE  INSTANCE  AGE"), events.out());
-        Result stats = shell("kong:stats");
+        CommandResult stats = shell("kong:stats");
         assertTrue(stats.out().contains("\nplugins 1\n"), stats.out());
-        Result conf = shell("kong:conf");
+        CommandResult conf = shell("kong:conf");
         assertTrue(conf.out().contains("\npluginserver_hotswap_socket = " + server.socket() + "\n"), conf.out());
         assertTrue(conf.out().contains("\npluginserver_names = hotswap\n"), conf.out());
     }
@@ -191,7 +177,7 @@ class ShellIT {
             for (int n = 1; n <= 3; n++) {
                 Path jar = staging.resolve("hotswap-u" + n + ".jar");
                 Files.write(jar, PluginJars.hotswap("u" + n));
-                Result r = shell("update " + id + " " + jar.toUri());
+                CommandResult r = shell("update " + id + " " + jar.toUri());
                 assertEquals(0, r.status(), r.toString());
                 String expected = "u" + n;
                 ServerProcess.await("events answered by " + expected, Duration.ofSeconds(30),
@@ -213,12 +199,12 @@ class ShellIT {
         assertEquals(1, u.result().out().lines().count(), u.result().out());
         assertTrue(u.result().out().startsWith("error: update of bundle " + u.id() + " to ")
                 && u.result().out().contains(" failed: it did not start: Unable to resolve "), u.result().out());
-        Result notices = shell("kong:notices");
+        CommandResult notices = shell("kong:notices");
         assertTrue(notices.out().contains("update of bundle " + u.id() + " to io.kjps.kong-java-pluginserver-sample-hotswap ")
                 && notices.out().contains("failed: it did not start: Unable to resolve ")
                 && notices.out().contains("osgi.wiring.bundle=io.kjps.no-such-bundle"), notices.out());
         assertEquals(u.before(), tag(u.kong(), u.instance()), "the revision served before keeps serving");
-        Result lb = shell("lb");
+        CommandResult lb = shell("lb");
         assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(u.id() + "|Active")), lb.out());
     }
 
@@ -231,7 +217,7 @@ class ShellIT {
                 () -> server.logText().contains("-sample-hotswap-dup "));
         ServerProcess.await("the refusal is logged", Duration.ofSeconds(30),
                 () -> server.logText().contains(": plugin name hotswap is already served by bundle "));
-        Result notices = shell("kong:notices");
+        CommandResult notices = shell("kong:notices");
         assertTrue(notices.out().contains("plugin name hotswap is already served by bundle " + hotswapBundleId()),
                 notices.out());
         KongEmulator kong = new KongEmulator(new KongClient(pool));
@@ -255,7 +241,7 @@ class ShellIT {
         KongRpcException refused = assertThrows(KongRpcException.class, () -> kong.startInstance("hotswap9", CONFIG),
                 "a plugin whose version Kong rejects must not be served");
         assertTrue(refused.getMessage().contains("no plugin named hotswap9 "), refused.getMessage());
-        Result plugins = shell("kong:plugins");
+        CommandResult plugins = shell("kong:plugins");
         assertTrue(plugins.out().lines().noneMatch(l -> l.startsWith("hotswap9 ")), plugins.out());
         Files.delete(deploy.resolve("hotswap-badversion.jar"));
     }
@@ -263,7 +249,7 @@ class ShellIT {
     @Test
     void failedUpdatePrintsTheGuardsOneLineExitsOneAndTheRevisionBeforeKeepsServing() throws Exception {
         FailedUpdate u = failedShellUpdate("hotswap-fail.jar", PluginJars.hotswap("fail-activation"));
-        Result r = u.result();
+        CommandResult r = u.result();
         long id = u.id();
         assertEquals(1, r.status(), r.toString());
         assertEquals("", r.err());
@@ -287,11 +273,11 @@ class ShellIT {
                 "the stack trace is written only at debug level (-v)");
 
         assertEquals(u.before(), tag(u.kong(), u.instance()), "the revision served before keeps serving");
-        Result lb = shell("lb");
+        CommandResult lb = shell("lb");
         assertTrue(lb.out().lines().anyMatch(l -> l.trim().startsWith(id + "|Active")), lb.out());
     }
 
-    private record FailedUpdate(long id, String before, Result result, KongEmulator kong, long instance) {
+    private record FailedUpdate(long id, String before, CommandResult result, KongEmulator kong, long instance) {
     }
 
     /**
@@ -306,7 +292,7 @@ class ShellIT {
         long rollbacksBefore = rollbacks(id);
         Path file = Files.createDirectories(server.prefix().resolve("shell-staging")).resolve(jarName);
         Files.write(file, jar);
-        Result r = shell("update " + id + " " + file.toUri());
+        CommandResult r = shell("update " + id + " " + file.toUri());
         ServerProcess.await("the update is rolled back", Duration.ofSeconds(30), () -> rollbacks(id) > rollbacksBefore);
         return new FailedUpdate(id, before, r, kong, instance);
     }
