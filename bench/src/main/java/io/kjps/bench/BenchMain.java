@@ -309,11 +309,16 @@ public final class BenchMain {
     private ServerUnderTest server(String name) {
         Path dir = work.resolve(name);
         switch (name) {
-            case "floor": {
+            case "floor", "floor-selector": {
+                // floor-selector: the same floor with one selector thread for all connections
                 String java = opt("floor-java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                return new ServerUnderTest(name, List.of(java, "-XX:+UseSerialGC", "-Xmx64m", "-cp",
+                List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx64m", "-cp",
                         System.getProperty("java.class.path"), FloorServer.class.getName(),
-                        dir.resolve("floor.sock").toString()), Map.of(), dir.resolve("floor.sock"), dir, null);
+                        dir.resolve("floor.sock").toString()));
+                if (name.equals("floor-selector")) {
+                    cmd.add("--selector");
+                }
+                return new ServerUnderTest(name, cmd, Map.of(), dir.resolve("floor.sock"), dir, null);
             }
             case "js": {
                 String js = opts.get("js-pluginserver");

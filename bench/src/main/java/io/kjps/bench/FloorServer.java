@@ -3,6 +3,9 @@ package io.kjps.bench;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -22,8 +26,9 @@ import org.msgpack.core.MessageUnpacker;
  * It still plays the protocol correctly (msgid echoed, the EventId of HandleEvent reused by the Steps, the same
  * sequence of PDK calls per scenario as the real plugins), because the load generator checks that.
  *
- * <p>Thread per connection, blocking channel I/O, one buffered unpacker and packer per connection.
- * Usage: {@code FloorServer <socket>}.
+ * <p>Thread per connection, blocking channel I/O, one buffered unpacker and packer per connection; or, with
+ * {@code --selector}, one thread for all connections ({@link #serveAll}). Usage: {@code FloorServer <socket>
+ * [--selector]}.
  */
 public final class FloorServer {
     private static final Map<String, Integer> PLUGIN_INDEX = Map.of("bench-hello", 0, "bench-headers", 1,
@@ -68,7 +73,11 @@ public final class FloorServer {
         FloorServer server = new FloorServer();
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             listener.bind(UnixDomainSocketAddress.of(socket), 4096);
-            System.err.println("floor server listening on " + socket);
+            boolean selector = args.length > 1 && args[1].equals("--selector");
+            System.err.println("floor server listening on " + socket + (selector ? " (one selector thread)" : ""));
+            if (selector) {
+                server.serveAll(listener);
+            }
             while (true) {
                 SocketChannel c = listener.accept();
                 Thread t = new Thread(() -> server.serve(c), "floor-connection");
@@ -82,47 +91,136 @@ public final class FloorServer {
         try (c; MessageUnpacker in = MessagePack.newDefaultUnpacker(c);
              MessagePacker out = MessagePack.newDefaultPacker(c)) {
             while (in.hasNext()) {
-                in.unpackArrayHeader(); // [0, msgid, method, [param]]
-                in.unpackInt();
-                long msgid = in.unpackLong();
-                String method = in.unpackString();
-                in.unpackArrayHeader();
-                out.packArrayHeader(4).packInt(1).packLong(msgid).packNil();
-                switch (method) {
-                    case "plugin.StartInstance" -> {
-                        String name = stringField(in, "Name");
-                        Integer i = PLUGIN_INDEX.get(name);
-                        out.writePayload(STARTED[i == null ? 0 : i]);
-                    }
-                    case "plugin.CloseInstance" -> {
-                        in.skipValue();
-                        out.packNil();
-                    }
-                    case "plugin.HandleEvent" -> {
-                        int plugin = (int) longField(in, "InstanceId");
-                        long id = eventIds.getAndIncrement();
-                        int[] state = {plugin, 0};
-                        byte[][] script = SCRIPTS[plugin];
-                        if (script.length > 1) {
-                            events.put(id, state);
-                        }
-                        step(out, id, script[0]);
-                    }
-                    default -> { // plugin.Step and its typed variants
-                        long id = longField(in, "EventId");
-                        int[] state = events.get(id);
-                        byte[][] script = SCRIPTS[state[0]];
-                        int pos = ++state[1];
-                        if (pos == script.length - 1) {
-                            events.remove(id);
-                        }
-                        step(out, id, script[pos]);
-                    }
-                }
+                answer(in, out);
                 out.flush();
             }
         } catch (IOException | RuntimeException e) {
             // the client went away
+        }
+    }
+
+    /**
+     * The selector floor: one thread waits on every connection at once (non-blocking I/O, as Node does) and answers
+     * each complete request where it reads it. What a server that never hands a call to another thread and never
+     * wakes more than one thread per batch of ready connections costs.
+     */
+    private void serveAll(ServerSocketChannel listener) throws IOException {
+        listener.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+            MessageBufferPacker out = MessagePack.newDefaultBufferPacker();
+            while (true) {
+                selector.select(key -> {
+                    try {
+                        if (key.isAcceptable()) {
+                            SocketChannel c = listener.accept();
+                            if (c != null) {
+                                c.configureBlocking(false);
+                                c.register(selector, SelectionKey.OP_READ, new SelectorConnection());
+                            }
+                        } else {
+                            ((SelectorConnection) key.attachment()).readable((SocketChannel) key.channel(), out);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        key.cancel(); // the client went away
+                        try {
+                            key.channel().close();
+                        } catch (IOException ignored) {
+                            // closing anyway
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /** A connection of the selector floor: the bytes read and not yet a whole request. */
+    private final class SelectorConnection {
+        private ByteBuffer in = ByteBuffer.allocate(8192);
+
+        void readable(SocketChannel c, MessageBufferPacker out) throws IOException {
+            if (!in.hasRemaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
+                in.flip();
+                in = bigger.put(in);
+            }
+            if (c.read(in) < 0) {
+                throw new IOException("closed");
+            }
+            in.flip();
+            int consumed = 0;
+            while (true) {
+                int end = messageEnd(in.array(), consumed, in.limit());
+                if (end < 0) {
+                    break;
+                }
+                try (MessageUnpacker u = MessagePack.newDefaultUnpacker(in.array(), consumed, end - consumed)) {
+                    out.clear();
+                    answer(u, out);
+                    out.flush();
+                }
+                ByteBuffer wire = ByteBuffer.wrap(out.toByteArray());
+                while (wire.hasRemaining()) {
+                    c.write(wire); // small answers to a peer that reads them: the buffer never fills here
+                }
+                consumed = end;
+            }
+            in.position(consumed);
+            in.compact();
+        }
+    }
+
+    /** @return the offset after the msgpack value starting at {@code from}, or -1 when it is not all there yet */
+    private static int messageEnd(byte[] bytes, int from, int to) throws IOException {
+        if (from >= to) {
+            return -1;
+        }
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes, from, to - from)) {
+            u.skipValue();
+            return from + (int) u.getTotalReadBytes();
+        } catch (MessageInsufficientBufferException e) {
+            return -1;
+        }
+    }
+
+    /** Reads one request and writes its answer. */
+    private void answer(MessageUnpacker in, MessagePacker out) throws IOException {
+        in.unpackArrayHeader(); // [0, msgid, method, [param]]
+        in.unpackInt();
+        long msgid = in.unpackLong();
+        String method = in.unpackString();
+        in.unpackArrayHeader();
+        out.packArrayHeader(4).packInt(1).packLong(msgid).packNil();
+        switch (method) {
+            case "plugin.StartInstance" -> {
+                String name = stringField(in, "Name");
+                Integer i = PLUGIN_INDEX.get(name);
+                out.writePayload(STARTED[i == null ? 0 : i]);
+            }
+            case "plugin.CloseInstance" -> {
+                in.skipValue();
+                out.packNil();
+            }
+            case "plugin.HandleEvent" -> {
+                int plugin = (int) longField(in, "InstanceId");
+                long id = eventIds.getAndIncrement();
+                int[] state = {plugin, 0};
+                byte[][] script = SCRIPTS[plugin];
+                if (script.length > 1) {
+                    events.put(id, state);
+                }
+                step(out, id, script[0]);
+            }
+            default -> { // plugin.Step and its typed variants
+                long id = longField(in, "EventId");
+                int[] state = events.get(id);
+                byte[][] script = SCRIPTS[state[0]];
+                int pos = ++state[1];
+                if (pos == script.length - 1) {
+                    events.remove(id);
+                }
+                step(out, id, script[pos]);
+            }
         }
     }
 
