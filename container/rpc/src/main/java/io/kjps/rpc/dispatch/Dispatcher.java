@@ -15,9 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +49,11 @@ public final class Dispatcher {
     private final LongAdder eventsStarted = new LongAdder();
     private final LongAdder eventsFailed = new LongAdder();
     private final long startMillis = System.currentTimeMillis();
+    /**
+     * The watchdog's thread, owned by this dispatcher and ended by {@link #close()} (or when the dispatcher is dropped
+     * without it): never a static thread, which would outlive an update of the bundle that carries this class.
+     */
+    private final ScheduledThreadPoolExecutor watchdogThread;
     private final ScheduledFuture<?> watchdog;
     /** When each plugin last had an instance started and closed, epoch seconds (GetStatus). */
     private final Map<String, Double> lastStart = new ConcurrentHashMap<>();
@@ -68,14 +72,6 @@ public final class Dispatcher {
         }
     };
 
-    /** One daemon thread runs the watchdogs of every dispatcher. */
-    private static final ScheduledExecutorService WATCHDOGS =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "kjps-event-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
-
     /**
      * @param registry the plugins being served
      * @param handlerThreads runs each phase method on its own thread
@@ -90,7 +86,16 @@ public final class Dispatcher {
         WeakReference<Dispatcher> self = new WeakReference<>(this);
         AtomicReference<ScheduledFuture<?>> task =
                 new AtomicReference<>();
-        task.set(WATCHDOGS.scheduleWithFixedDelay(() -> {
+        watchdogThread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "kjps-event-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        // a dispatcher dropped without close() cancels its task; the idle thread then ends on its own
+        watchdogThread.setRemoveOnCancelPolicy(true);
+        watchdogThread.setKeepAliveTime(1, TimeUnit.SECONDS);
+        watchdogThread.allowCoreThreadTimeOut(true);
+        task.set(watchdogThread.scheduleWithFixedDelay(() -> {
             Dispatcher d = self.get();
             if (d == null) {
                 ScheduledFuture<?> f = task.get();
@@ -118,6 +123,7 @@ public final class Dispatcher {
     /** Stops the watchdog; events still running are not touched (see {@link #cancelEvents}). */
     public void close() {
         watchdog.cancel(false);
+        watchdogThread.shutdownNow();
     }
 
     /** @return the timeouts and policy */

@@ -168,12 +168,14 @@ public final class PluginSocketComponent {
             status = register(context, "kjps.socket.failed", e.getMessage());
             return;
         }
-        handlerThreads = HandlerThreads.create("kong-event-", 4096);
+        // one pool: a connection's thread runs the events that come on it (no hand-off, RpcConnection), so the
+        // dispatcher's own pool would only serve callers without a connection, which the socket never has
+        handlerThreads = HandlerThreads.create("kong-connection-", settings.handlerThreads());
         dispatcher = new Dispatcher(registry, handlerThreads, settings.dispatcher());
         metricsSettings = metricsSettings(context);
         dispatcher.observe(metricsSettings.enabled() ? metrics : io.kjps.rpc.dispatch.EventRecorder.NONE,
                 metricsSettings.slowEventMillis());
-        server = new SocketServer(settings, dispatcher);
+        server = new SocketServer(settings, dispatcher, handlerThreads);
         try {
             server.start();
         } catch (Exception | LinkageError e) {
