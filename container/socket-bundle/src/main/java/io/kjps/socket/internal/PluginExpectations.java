@@ -25,7 +25,7 @@ import org.osgi.framework.SynchronousBundleListener;
  *
  * <p>A name is expected when, within the last {@code window} (the plugin wait, {@code kjps.plugin.wait.ms}):
  * <ul>
- *   <li>an update of a bundle that served it is being confirmed or rolled back ({@link UpdateGuard});</li>
+ *   <li>an update of a bundle that served it is being confirmed or rolled back ({@link PluginRevisions});</li>
  *   <li>a bundle that carries its descriptor was installed, updated, resolved, started or stopped (it is on its
  *       way: its component has yet to register the handler; a stop may be the first step of an update, and the
  *       framework says so only after it);</li>
@@ -39,7 +39,7 @@ import org.osgi.framework.SynchronousBundleListener;
  */
 final class PluginExpectations implements Predicate<String>, SynchronousBundleListener {
     private final BundleContext context;
-    private final UpdateGuard updates;
+    private final PluginRevisions updates;
     private final DeployGuard deploy;
     private final long windowNanos;
     private final long startedNanos = System.nanoTime();
@@ -57,7 +57,7 @@ final class PluginExpectations implements Predicate<String>, SynchronousBundleLi
      * @param deploy      the deploy folder, or {@code null} without one
      * @param windowMillis how long after a move a bundle or jar counts as on its way
      */
-    PluginExpectations(BundleContext context, UpdateGuard updates, DeployGuard deploy, long windowMillis) {
+    PluginExpectations(BundleContext context, PluginRevisions updates, DeployGuard deploy, long windowMillis) {
         this.context = context;
         this.updates = updates;
         this.deploy = deploy;

@@ -3,15 +3,9 @@ package io.kjps.socket.internal;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.server.HandlerThreads;
-import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +26,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code kjps.socket} and routes every call to the {@link KongPhaseHandler} services registered at that moment.
  *
  * <p>Handlers come and go dynamically (bundle install, update, uninstall): each registration becomes a
- * {@link ServedPlugin} revision in the {@link PluginRegistry}; events already running keep their revision.
+ * {@link ServedPlugin} revision, and {@link PluginRevisions} alone decides what is live; events already running keep
+ * their revision.
  *
  * <p>When listening, it registers an {@code AutoCloseable} service with the property
  * {@code kjps.socket.ready=<path>}, which the launcher waits for; when it cannot bind, the property
@@ -48,14 +43,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class PluginSocketComponent {
     private static final System.Logger LOG = System.getLogger(PluginSocketComponent.class.getName());
 
-    private final PluginRegistry registry = new PluginRegistry();
-    private final Map<ServiceReference<?>, ServedPlugin> served = new ConcurrentHashMap<>();
-    private final Map<ServedPlugin, Long> bundles = new ConcurrentHashMap<>();
-    private final Map<String, PluginDescriptor> lastServed = new ConcurrentHashMap<>();
-    private final Map<Long, String> lastNameOfBundle = new ConcurrentHashMap<>();
+    /** Made before activation: DS binds the handlers first. */
+    private final PluginRevisions revisions = new PluginRevisions(System::nanoTime);
     private final PluginNotices notices = new PluginNotices();
     private ServiceRegistration<?> commands;
-    private volatile UpdateGuard updateGuard;
+    private UpdateGuard updateGuard;
     private PluginExpectations expectations;
     private ExecutorService handlerThreads;
     private ScheduledExecutorService housekeeping;
@@ -77,63 +69,38 @@ public final class PluginSocketComponent {
     @Reference(service = KongPhaseHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "removeHandler")
     void addHandler(KongPhaseHandler<?> handler, ServiceReference<KongPhaseHandler<?>> ref) {
+        Bundle bundle = ref.getBundle();
+        long bundleId = bundle == null ? -1 : bundle.getBundleId();
         ServedPlugin plugin;
         try {
             plugin = BundlePlugins.toServed(ref, handler);
         } catch (IllegalArgumentException e) {
-            refuse("refused plugin: " + e.getMessage());
-            refused(ref, e.getMessage());
+            refuse("refused plugin: " + e.getMessage(), bundle);
+            revisions.refused(bundleId, e.getMessage());
             return;
         }
-        long bundleId = ref.getBundle() == null ? -1 : ref.getBundle().getBundleId();
-        ServedPlugin previous = registry.get(plugin.name());
-        String refusal = registry.register(plugin, bundleId);
-        if (refusal != null) {
-            refuse("refused " + plugin + ": " + refusal + "; " + registry.get(plugin.name()) + " keeps serving");
-            refused(ref, refusal);
+        PluginRevisions.Served s = revisions.handlerAdded(ref, bundleId, plugin);
+        if (s.refusal() != null) {
+            refuse("refused " + plugin + ": " + s.refusal() + "; " + s.serving() + " keeps serving", bundle);
+            revisions.refused(bundleId, s.refusal());
             return;
         }
-        served.put(ref, plugin);
-        UpdateGuard guard = updateGuard;
-        if (guard != null && ref.getBundle() != null) {
-            guard.served(ref.getBundle(), plugin.name());
-        }
-        bundles.put(plugin, bundleId);
-        PluginDescriptor before = previous != null ? previous.descriptor() : lastServed.get(plugin.name());
-        LOG.log(System.Logger.Level.INFO, (before == null ? "serving " : "updated to ") + plugin
+        LOG.log(System.Logger.Level.INFO, (s.updated() ? "updated to " : "serving ") + plugin
                 + " phases " + phaseList(plugin) + " priority " + plugin.descriptor().priority());
-        List<String> changes = new ArrayList<>();
-        String formerName = lastNameOfBundle.put(bundleId, plugin.name());
-        if (formerName != null && !formerName.equals(plugin.name()) && registry.get(formerName) == null) {
-            changes.add("name " + formerName + " -> " + plugin.name() + " (" + formerName
-                    + " is no longer served: its instances get errors until Kong drops it)");
-        }
-        if (before != null) {
-            changes.addAll(MetadataChanges.between(before, plugin.descriptor()));
-        }
-        lastServed.put(plugin.name(), plugin.descriptor());
-        if (!changes.isEmpty()) {
+        if (!s.changes().isEmpty()) {
             String text = "update of " + plugin + " changed what Kong reads at its start: "
-                    + String.join("; ", changes) + ". Kong still uses the old metadata: run `kong reload`";
+                    + String.join("; ", s.changes()) + ". Kong still uses the old metadata: run `kong reload`";
             LOG.log(System.Logger.Level.WARNING, text);
             notices.add(text);
         }
     }
 
-    private void refused(ServiceReference<?> ref, String reason) {
-        Bundle bundle = ref.getBundle();
+    private void refuse(String text, Bundle bundle) {
+        LOG.log(System.Logger.Level.ERROR, text);
+        notices.add(text);
         if (bundle != null) {
             metrics.bundleRefused(bundle.getSymbolicName());
         }
-        UpdateGuard guard = updateGuard;
-        if (guard != null) {
-            guard.refused(ref.getBundle(), reason);
-        }
-    }
-
-    private void refuse(String text) {
-        LOG.log(System.Logger.Level.ERROR, text);
-        notices.add(text);
     }
 
     /**
@@ -143,11 +110,8 @@ public final class PluginSocketComponent {
      * @param ref its reference
      */
     void removeHandler(KongPhaseHandler<?> handler, ServiceReference<KongPhaseHandler<?>> ref) {
-        ServedPlugin plugin = served.remove(ref);
+        ServedPlugin plugin = revisions.handlerRemoved(ref);
         if (plugin != null) {
-            bundles.remove(plugin);
-        }
-        if (plugin != null && registry.unregister(plugin)) {
             LOG.log(System.Logger.Level.INFO, "no longer serving " + plugin);
         }
     }
@@ -171,7 +135,7 @@ public final class PluginSocketComponent {
         // one pool: a connection's thread runs the events that come on it (no hand-off, RpcConnection), so the
         // dispatcher's own pool would only serve callers without a connection, which the socket never has
         handlerThreads = HandlerThreads.create("kong-connection-", settings.handlerThreads());
-        dispatcher = new Dispatcher(registry, handlerThreads, settings.dispatcher());
+        dispatcher = new Dispatcher(revisions.registry(), handlerThreads, settings.dispatcher());
         metricsSettings = metricsSettings(context);
         dispatcher.observe(metricsSettings.enabled() ? metrics : io.kjps.rpc.dispatch.EventRecorder.NONE,
                 metricsSettings.slowEventMillis());
@@ -210,24 +174,17 @@ public final class PluginSocketComponent {
         String deploy = context.getProperty("kjps.deploy");
         DeployGuard deployGuard = deploy == null ? null
                 : new DeployGuard(context, java.nio.file.Path.of(deploy), notices);
-        UpdateGuard guard = new UpdateGuard(context, new LastGoodRevisions(context.getDataFile("revisions").toPath()),
-                deployGuard, notices, settings.updateConfirmMillis(), metrics);
-        guard.start();
-        updateGuard = guard;
+        updateGuard = new UpdateGuard(context, revisions,
+                new LastGoodRevisions(context.getDataFile("revisions").toPath()), deployGuard, notices, metrics);
+        updateGuard.start(settings.updateConfirmMillis());
         // until now every name was worth waiting for (the plugins start after this bundle); from now on only those
         // about to be served are
-        expectations = new PluginExpectations(context, guard, deployGuard, settings.dispatcher().pluginWaitMillis());
+        expectations = new PluginExpectations(context, revisions, deployGuard,
+                settings.dispatcher().pluginWaitMillis());
         expectations.start();
-        registry.expectWith(expectations);
-        // handlers bound before activation were served without the guard knowing; tell it now (it is idempotent)
-        served.forEach((ref, plugin) -> {
-            Bundle b = ref.getBundle();
-            if (b != null) {
-                guard.served(b, plugin.name());
-            }
-        });
+        revisions.registry().expectWith(expectations);
         commands = context.registerService(Object.class.getName(),
-                new KongCommands(dispatcher, bundles::get, notices, context::getProperty, context::getBundle, guard,
+                new KongCommands(dispatcher, revisions::bundleOf, notices, context::getProperty, context::getBundle, revisions,
                         server::openConnections, this::metricsText), props);
     }
 
@@ -300,13 +257,12 @@ public final class PluginSocketComponent {
     void deactivate() {
         if (expectations != null) {
             expectations.stop();
-            registry.expectWith(name -> false);
+            revisions.registry().expectWith(name -> false);
             expectations = null;
         }
-        UpdateGuard guard = updateGuard;
-        if (guard != null) {
+        if (updateGuard != null) {
+            updateGuard.stop();
             updateGuard = null;
-            guard.stop();
         }
         if (commands != null) {
             try {
