@@ -1,5 +1,6 @@
 package io.kjps.socket.internal;
 
+import io.kjps.listener.SocketConditions;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.server.HandlerThreads;
@@ -20,6 +21,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
 
 /**
  * The socket bundle's component: serves Kong's protocol on the socket named by the framework property
@@ -29,10 +31,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@link ServedPlugin} revision, and {@link PluginRevisions} alone decides what is live; events already running keep
  * their revision.
  *
- * <p>When listening, it registers an {@code AutoCloseable} service with the property
- * {@code kjps.socket.ready=<path>}, which the launcher waits for; when it cannot bind, the property
- * {@code kjps.socket.failed=<reason>} instead. It also registers the shell's {@code kong:*} commands
- * ({@link KongCommands}).
+ * <p>When listening, it registers the OSGi condition {@link SocketConditions#READY} with the socket's path, which the
+ * launcher and the admin shell wait for; when it cannot bind, the condition {@link SocketConditions#FAILED} with the
+ * reason instead. It also registers the shell's {@code kong:*} commands ({@link KongCommands}).
  *
  * <p>A handler that cannot be served (no or bad descriptor, a version Kong rejects, a name another bundle serves)
  * is refused with an ERROR log line and a notice for the shell; the revision served before keeps serving. An update
@@ -48,12 +49,13 @@ public final class PluginSocketComponent {
     private final PluginNotices notices = new PluginNotices();
     private ServiceRegistration<?> commands;
     private UpdateGuard updateGuard;
+    private DeployGuard deployGuard;
     private PluginExpectations expectations;
     private ExecutorService handlerThreads;
     private ScheduledExecutorService housekeeping;
     private Dispatcher dispatcher;
     private SocketServer server;
-    private ServiceRegistration<AutoCloseable> status;
+    private ServiceRegistration<Condition> status;
     /** Made before activation: refusals can come while DS binds the handlers. */
     private final Metrics metrics = new Metrics();
     private MetricsSettings metricsSettings;
@@ -129,7 +131,7 @@ public final class PluginSocketComponent {
             settings = SocketSettings.from(context::getProperty);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
-            status = register(context, "kjps.socket.failed", e.getMessage());
+            status = condition(context, SocketConditions.FAILED, SocketConditions.REASON, e.getMessage());
             return;
         }
         // one pool: a connection's thread runs the events that come on it (no hand-off, RpcConnection), so the
@@ -147,7 +149,7 @@ public final class PluginSocketComponent {
             LOG.log(System.Logger.Level.ERROR, reason);
             server = null;
             handlerThreads.shutdownNow();
-            status = register(context, "kjps.socket.failed", reason);
+            status = condition(context, SocketConditions.FAILED, SocketConditions.REASON, reason);
             return;
         }
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -167,12 +169,12 @@ public final class PluginSocketComponent {
         SocketServer listening = server;
         metrics.watch(dispatcher, listening::openConnections, listening::acceptedConnections);
         startMetricsHttp();
-        status = register(context, "kjps.socket.ready", settings.socket().toString());
+        status = condition(context, SocketConditions.READY, SocketConditions.SOCKET, settings.socket().toString());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "kong");
         props.put("osgi.command.function", KongCommands.FUNCTIONS);
         String deploy = context.getProperty("kjps.deploy");
-        DeployGuard deployGuard = deploy == null ? null
+        deployGuard = deploy == null ? null
                 : new DeployGuard(context, java.nio.file.Path.of(deploy), notices);
         updateGuard = new UpdateGuard(context, revisions,
                 new LastGoodRevisions(context.getDataFile("revisions").toPath()), deployGuard, notices, metrics);
@@ -247,10 +249,12 @@ public final class PluginSocketComponent {
         return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
-    private static ServiceRegistration<AutoCloseable> register(BundleContext context, String key, String value) {
+    private static ServiceRegistration<Condition> condition(BundleContext context, String id, String key,
+                                                            String value) {
         Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Condition.CONDITION_ID, id);
         props.put(key, value);
-        return context.registerService(AutoCloseable.class, () -> { }, props);
+        return context.registerService(Condition.class, Condition.INSTANCE, props);
     }
 
     @Deactivate
@@ -263,6 +267,10 @@ public final class PluginSocketComponent {
         if (updateGuard != null) {
             updateGuard.stop();
             updateGuard = null;
+        }
+        if (deployGuard != null) {
+            deployGuard.stop(); // after the update guard, which tells it of uninstalled bundles
+            deployGuard = null;
         }
         if (commands != null) {
             try {

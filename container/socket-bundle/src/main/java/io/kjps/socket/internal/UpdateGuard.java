@@ -104,9 +104,6 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener,
         owner.detach();
         worker.shutdownNow();
         scr.close();
-        if (deployGuard != null) {
-            deployGuard.stop();
-        }
     }
 
     @Override
