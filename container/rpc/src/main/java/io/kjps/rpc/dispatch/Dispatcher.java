@@ -41,7 +41,7 @@ public final class Dispatcher {
 
     private final PluginRegistry registry;
     private final ExecutorService handlerThreads;
-    private final DispatcherSettings settings;
+    private volatile DispatcherSettings settings;
     private final Map<Long, Instance> instances = new ConcurrentHashMap<>();
     private final Map<Long, Event> events = new ConcurrentHashMap<>();
     private final AtomicLong instanceIds = new AtomicLong();
@@ -54,7 +54,7 @@ public final class Dispatcher {
      * without it): never a static thread, which would outlive an update of the bundle that carries this class.
      */
     private final ScheduledThreadPoolExecutor watchdogThread;
-    private final ScheduledFuture<?> watchdog;
+    private volatile ScheduledFuture<?> watchdog;
     /** When each plugin last had an instance started and closed, epoch seconds (GetStatus). */
     private final Map<String, Double> lastStart = new ConcurrentHashMap<>();
     private final Map<String, Double> lastClose = new ConcurrentHashMap<>();
@@ -82,10 +82,6 @@ public final class Dispatcher {
         registry.onRetired(this::releaseRevision);
         this.handlerThreads = handlerThreads;
         this.settings = settings;
-        long period = Math.max(1, Math.min(100, settings.handlerTimeoutMillis() / 4));
-        WeakReference<Dispatcher> self = new WeakReference<>(this);
-        AtomicReference<ScheduledFuture<?>> task =
-                new AtomicReference<>();
         watchdogThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "kjps-event-watchdog");
             t.setDaemon(true);
@@ -95,6 +91,18 @@ public final class Dispatcher {
         watchdogThread.setRemoveOnCancelPolicy(true);
         watchdogThread.setKeepAliveTime(1, TimeUnit.SECONDS);
         watchdogThread.allowCoreThreadTimeOut(true);
+        this.watchdog = scheduleWatchdog(settings);
+    }
+
+    /** The watchdog looks often enough for the handler timeout: a quarter of it, at most every 100 ms. */
+    private static long watchdogPeriod(DispatcherSettings settings) {
+        return Math.max(1, Math.min(100, settings.handlerTimeoutMillis() / 4));
+    }
+
+    private ScheduledFuture<?> scheduleWatchdog(DispatcherSettings settings) {
+        long period = watchdogPeriod(settings);
+        WeakReference<Dispatcher> self = new WeakReference<>(this);
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
         task.set(watchdogThread.scheduleWithFixedDelay(() -> {
             Dispatcher d = self.get();
             if (d == null) {
@@ -106,7 +114,23 @@ public final class Dispatcher {
             }
             d.checkHandlerTimeouts();
         }, period, period, TimeUnit.MILLISECONDS));
-        this.watchdog = task.get();
+        return task.get();
+    }
+
+    /**
+     * Changes the timeouts and the failure policy while serving: events and waits that start afterwards use them
+     * (an operator's configuration change).
+     *
+     * @param changed the new settings
+     */
+    public synchronized void update(DispatcherSettings changed) {
+        DispatcherSettings before = settings;
+        settings = changed;
+        if (watchdogPeriod(changed) != watchdogPeriod(before) && !watchdogThread.isShutdown()) {
+            ScheduledFuture<?> old = watchdog;
+            watchdog = scheduleWatchdog(changed);
+            old.cancel(false);
+        }
     }
 
     private void checkHandlerTimeouts() {
@@ -121,7 +145,7 @@ public final class Dispatcher {
     }
 
     /** Stops the watchdog; events still running are not touched (see {@link #cancelEvents}). */
-    public void close() {
+    public synchronized void close() {
         watchdog.cancel(false);
         watchdogThread.shutdownNow();
     }

@@ -7,6 +7,9 @@ import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +21,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -40,7 +44,7 @@ import org.osgi.service.condition.Condition;
  * that changes what Kong read at its start (name, priority, phases, schema) is served, with a WARNING and a notice
  * saying what changed and that Kong needs {@code kong reload}.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPid = LiveSettings.PID)
 public final class PluginSocketComponent {
     private static final System.Logger LOG = System.getLogger(PluginSocketComponent.class.getName());
 
@@ -52,8 +56,11 @@ public final class PluginSocketComponent {
     private DeployGuard deployGuard;
     private PluginExpectations expectations;
     private ExecutorService handlerThreads;
-    private ScheduledExecutorService housekeeping;
-    private Dispatcher dispatcher;
+    private volatile ScheduledExecutorService housekeeping;
+    private java.util.concurrent.ScheduledFuture<?> sweep;
+    private volatile BundleContext context;
+    private io.kjps.rpc.dispatch.EventRecorder recorder = io.kjps.rpc.dispatch.EventRecorder.NONE;
+    private volatile Dispatcher dispatcher;
     private SocketServer server;
     private ServiceRegistration<Condition> status;
     /** Made before activation: refusals can come while DS binds the handlers. */
@@ -125,10 +132,12 @@ public final class PluginSocketComponent {
     }
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, Map<String, Object> config) {
+        this.context = context;
+        Function<String, String> property = settingsOf(config);
         SocketSettings settings;
         try {
-            settings = SocketSettings.from(context::getProperty);
+            settings = startSettings(property, context);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
             status = condition(context, SocketConditions.FAILED, SocketConditions.REASON, e.getMessage());
@@ -138,9 +147,9 @@ public final class PluginSocketComponent {
         // dispatcher's own pool would only serve callers without a connection, which the socket never has
         handlerThreads = HandlerThreads.create("kong-connection-", settings.handlerThreads());
         dispatcher = new Dispatcher(revisions.registry(), handlerThreads, settings.dispatcher());
-        metricsSettings = metricsSettings(context);
-        dispatcher.observe(metricsSettings.enabled() ? metrics : io.kjps.rpc.dispatch.EventRecorder.NONE,
-                metricsSettings.slowEventMillis());
+        metricsSettings = metricsSettings(property);
+        recorder = metricsSettings.enabled() ? metrics : io.kjps.rpc.dispatch.EventRecorder.NONE;
+        dispatcher.observe(recorder, metricsSettings.slowEventMillis());
         server = new SocketServer(settings, dispatcher, handlerThreads);
         try {
             server.start();
@@ -157,14 +166,7 @@ public final class PluginSocketComponent {
             t.setDaemon(true);
             return t;
         });
-        long idle = settings.instanceIdleMillis();
-        long sweep = Math.max(100, Math.min(60_000, idle / 2)); // every minute, sooner for short idle times
-        housekeeping.scheduleWithFixedDelay(() -> {
-            int n = dispatcher.expireInstances(idle);
-            if (n > 0) {
-                LOG.log(System.Logger.Level.INFO, "dropped " + n + " instances unused for " + idle + " ms");
-            }
-        }, sweep, sweep, TimeUnit.MILLISECONDS);
+        sweepInstances(settings.instanceIdleMillis());
         LOG.log(System.Logger.Level.INFO, "listening on " + settings.socket() + " (MsgPack:1)");
         SocketServer listening = server;
         metrics.watch(dispatcher, listening::openConnections, listening::acceptedConnections);
@@ -190,17 +192,92 @@ public final class PluginSocketComponent {
                         server::openConnections, this::metricsText), props);
     }
 
-    /** The metrics' settings; a bad one is logged and left out, never a reason not to serve Kong. */
-    private static MetricsSettings metricsSettings(BundleContext context) {
+    /**
+     * Applies a change of the configuration {@value LiveSettings#PID} without a restart: the settings that may change
+     * while serving ({@link LiveSettings}) take effect for what starts afterwards; a bad value leaves every setting
+     * as it was.
+     *
+     * @param config the configuration's properties now
+     */
+    @Modified
+    void modified(Map<String, Object> config) {
+        Dispatcher d = dispatcher;
+        if (d == null || housekeeping == null) {
+            return; // not serving: nothing to change
+        }
+        Function<String, String> property = settingsOf(config);
+        SocketSettings settings;
+        long slow;
         try {
-            return MetricsSettings.from(context::getProperty);
+            settings = SocketSettings.from(property);
+            slow = MetricsSettings.from(k -> k.equals("kjps.slow.event.ms") ? property.apply(k) : null)
+                    .slowEventMillis();
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "configuration " + LiveSettings.PID + " not applied, the settings stay"
+                    + " as they were: " + e.getMessage());
+            return;
+        }
+        d.update(settings.dispatcher());
+        d.observe(recorder, slow);
+        sweepInstances(settings.instanceIdleMillis());
+        LOG.log(System.Logger.Level.INFO, "configuration " + LiveSettings.PID + " applied without restart: "
+                + (LiveSettings.set(config).isEmpty() ? "none set, framework properties and defaults"
+                : String.join(", ", LiveSettings.set(config))));
+    }
+
+    /**
+     * @return the settings at start; a bad value in the configuration is logged and the configuration left out, never
+     *     a reason not to serve Kong
+     * @throws IllegalArgumentException for a bad framework property
+     */
+    private static SocketSettings startSettings(Function<String, String> property, BundleContext context) {
+        try {
+            return SocketSettings.from(property);
+        } catch (IllegalArgumentException e) {
+            SocketSettings settings = SocketSettings.from(context::getProperty);
+            LOG.log(System.Logger.Level.ERROR, "configuration " + LiveSettings.PID + " not applied: "
+                    + e.getMessage());
+            return settings;
+        }
+    }
+
+    /** @return reads a setting: the configuration's value of a live key, else the framework property */
+    private Function<String, String> settingsOf(Map<String, Object> config) {
+        List<String> ignored = LiveSettings.ignored(config);
+        if (!ignored.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "configuration " + LiveSettings.PID + ": " + String.join(", ", ignored)
+                    + " ignored, read only at start from the framework properties (etc/java or the launcher's flags)");
+        }
+        BundleContext c = context;
+        return LiveSettings.layered(config, c::getProperty);
+    }
+
+    /** (Re)schedules the sweep of idle instances: every minute, sooner for short idle times. */
+    private synchronized void sweepInstances(long idle) {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        long every = Math.max(100, Math.min(60_000, idle / 2));
+        Dispatcher d = dispatcher;
+        sweep = housekeeping.scheduleWithFixedDelay(() -> {
+            int n = d.expireInstances(idle);
+            if (n > 0) {
+                LOG.log(System.Logger.Level.INFO, "dropped " + n + " instances unused for " + idle + " ms");
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The metrics' settings; a bad one is logged and left out, never a reason not to serve Kong. */
+    private static MetricsSettings metricsSettings(Function<String, String> property) {
+        try {
+            return MetricsSettings.from(property);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
         }
         try {
-            return MetricsSettings.from(k -> k.startsWith("kjps.metrics.http") ? null : context.getProperty(k));
+            return MetricsSettings.from(k -> k.startsWith("kjps.metrics.http") ? null : property.apply(k));
         } catch (IllegalArgumentException e) {
-            return MetricsSettings.from(k -> k.equals("kjps.metrics") ? context.getProperty(k) : null);
+            return MetricsSettings.from(k -> k.equals("kjps.metrics") ? property.apply(k) : null);
         }
     }
 
