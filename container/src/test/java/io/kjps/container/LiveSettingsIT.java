@@ -55,6 +55,16 @@ class LiveSettingsIT {
             String log = server.logText();
             assertEquals(1, log.split("\\[PluginSocketComponent\\] listening on ", -1).length - 1,
                     "the socket component was not restarted:\n" + log);
+
+            // deleting the file goes back to the system property: fast events are not slow again
+            Files.delete(deploy.resolve("io.kjps.socket.cfg"));
+            ServerProcess.await("the configuration's removal is applied", SETTLE, () -> server.logText().contains(
+                    "configuration io.kjps.socket applied without restart: none set"));
+            int slowLines = server.logText().split("slow event: plugin hotswap", -1).length - 1;
+            assertEquals(EventOutcome.Ending.RET,
+                    kong.handleEvent(instance, "access", FakeRequest.builder().build()).ending());
+            assertEquals(slowLines, server.logText().split("slow event: plugin hotswap", -1).length - 1,
+                    "back to -Dkjps.slow.event.ms=600000:\n" + server.logText());
         }
     }
 }
