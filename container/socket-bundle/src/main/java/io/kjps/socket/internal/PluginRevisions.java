@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -118,6 +119,8 @@ final class PluginRevisions {
     private final LongSupplier clock;
     private final Map<Long, Revision> revisions = new HashMap<>();
     private final Set<Long> retired = new HashSet<>();
+    /** When each bundle last moved towards serving or away; read without the lock by waiting calls. */
+    private final Map<Long, Long> lastMove = new ConcurrentHashMap<>();
     private final Map<Object, Handler> handlers = new HashMap<>();
     private final Map<ServedPlugin, Long> bundleOf = new HashMap<>();
     private final Map<String, PluginDescriptor> lastServed = new HashMap<>();
@@ -346,6 +349,7 @@ final class PluginRevisions {
      * @param bundle the bundle
      */
     synchronized void uninstalled(long bundle) {
+        lastMove.remove(bundle);
         Revision r = revisions.remove(bundle);
         if (r != null && r.verdict != null) {
             r.verdict.complete(null);
@@ -355,6 +359,26 @@ final class PluginRevisions {
             verdict.complete(null);
         }
         retired.add(bundle);
+    }
+
+    /**
+     * The bundle moved: installed, updated, resolved, starting, started or stopping (a stop may be the first step of
+     * an update, and the framework says so only after it). Its plugins may be about to be served.
+     *
+     * @param bundle the bundle
+     */
+    void moved(long bundle) {
+        lastMove.put(bundle, clock.getAsLong());
+    }
+
+    /**
+     * @param bundle a bundle id
+     * @param nanos  a window
+     * @return whether the bundle moved within the last {@code nanos} (an uninstalled one never did)
+     */
+    boolean movedWithin(long bundle, long nanos) {
+        Long moved = lastMove.get(bundle);
+        return moved != null && clock.getAsLong() - moved < nanos;
     }
 
     /**

@@ -9,11 +9,11 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -185,11 +185,10 @@ public final class PluginSocketComponent {
         // about to be served are
         expectations = new PluginExpectations(context, revisions, deployGuard,
                 settings.dispatcher().pluginWaitMillis());
-        expectations.start();
         revisions.registry().expectWith(expectations);
         commands = context.registerService(Object.class.getName(),
-                new KongCommands(dispatcher, revisions::bundleOf, notices, context::getProperty, context::getBundle, revisions,
-                        server::openConnections, this::metricsText), props);
+                new KongCommands(dispatcher, revisions::bundleOf, notices, context::getProperty, context::getBundle,
+                        revisions, server::openConnections, this::metricsText), props);
     }
 
     /**
@@ -337,7 +336,6 @@ public final class PluginSocketComponent {
     @Deactivate
     void deactivate() {
         if (expectations != null) {
-            expectations.stop();
             revisions.registry().expectWith(name -> false);
             expectations = null;
         }

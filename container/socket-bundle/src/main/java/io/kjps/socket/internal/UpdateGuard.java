@@ -111,6 +111,15 @@ final class UpdateGuard implements SynchronousBundleListener, FrameworkListener,
         Bundle bundle = event.getBundle();
         long id = bundle.getBundleId();
         switch (event.getType()) {
+            // STOPPING too: an update stops the bundle before the framework says it is an update (UPDATED);
+            // STOPPED and UNRESOLVED follow STOPPING, which counted already
+            case BundleEvent.INSTALLED, BundleEvent.UPDATED, BundleEvent.RESOLVED, BundleEvent.STARTING,
+                 BundleEvent.STARTED, BundleEvent.LAZY_ACTIVATION, BundleEvent.STOPPING -> owner.moved(id);
+            default -> {
+                // not a move
+            }
+        }
+        switch (event.getType()) {
             case BundleEvent.UPDATED -> owner.updated(id, bundle.getSymbolicName() + " " + bundle.getVersion(),
                     revisions.get(bundle.getLocation()));
             case BundleEvent.STARTED -> {

@@ -304,6 +304,21 @@ class PluginRevisionsTest {
     }
 
     @Test
+    void aBundleThatMovedIsOnItsWayForTheWindowAndAnUninstalledOneAtOnceNoLonger() {
+        long window = TimeUnit.SECONDS.toNanos(5);
+        assertFalse(revisions.movedWithin(BUNDLE, window), "never moved");
+        revisions.moved(BUNDLE);
+        assertTrue(revisions.movedWithin(BUNDLE, window));
+        now += window - 1;
+        assertTrue(revisions.movedWithin(BUNDLE, window));
+        now += 1;
+        assertFalse(revisions.movedWithin(BUNDLE, window), "settled once the window has passed");
+        revisions.moved(BUNDLE);
+        revisions.uninstalled(BUNDLE);
+        assertFalse(revisions.movedWithin(BUNDLE, window), "an uninstalled bundle is on its way nowhere");
+    }
+
+    @Test
     void aVerdictAskedForAnUpdateThatDidNotHappenCanBeWithdrawn() throws Exception {
         revisions.handlerAdded("ref1", BUNDLE, plugin("p", "1.0.0", 10));
         CompletableFuture<String> verdict = revisions.nextVerdict(BUNDLE);
