@@ -44,11 +44,11 @@ public class SocketIT {
     }
 
     @Test
-    public void readyServiceNamesTheSocketWhoseFileIsForOwnerAndGroupOnly() throws Exception {
+    public void readyConditionNamesTheSocketWhoseFileIsForOwnerAndGroupOnly() throws Exception {
         Path socket = awaitReadySocket(context);
         assertEquals(Paths.get(context.getProperty("kjps.socket")).toAbsolutePath(), socket);
-        assertNull("no kjps.socket.failed service",
-                context.getServiceReferences((String) null, "(kjps.socket.failed=*)"));
+        assertNull("no kjps.socket.failed condition",
+                context.getServiceReferences((String) null, "(osgi.condition.id=kjps.socket.failed)"));
 
         BasicFileAttributes attributes = Files.readAttributes(socket, BasicFileAttributes.class,
                 LinkOption.NOFOLLOW_LINKS);
@@ -122,19 +122,19 @@ public class SocketIT {
     }
 
     /**
-     * Waits for the socket bundle's readiness service.
+     * Waits for the socket bundle's readiness: the OSGi condition {@code kjps.socket.ready}.
      *
      * @param context the test bundle's context
      * @return the socket path it names
      * @throws InterruptedException when interrupted
      */
     static Path awaitReadySocket(BundleContext context) throws InterruptedException {
-        try (ServiceWatch watch = new ServiceWatch(context, "(kjps.socket.ready=*)")) {
-            ServiceReference<?> ready = watch.awaitAny("the socket bundle listens (kjps.socket.ready)");
-            assertTrue("kjps.socket.ready is an AutoCloseable service", List.of(
+        try (ServiceWatch watch = new ServiceWatch(context, "(osgi.condition.id=kjps.socket.ready)")) {
+            ServiceReference<?> ready = watch.awaitAny("the socket bundle listens (condition kjps.socket.ready)");
+            assertTrue("kjps.socket.ready is an OSGi condition", List.of(
                     (String[]) ready.getProperty(org.osgi.framework.Constants.OBJECTCLASS))
-                    .contains(AutoCloseable.class.getName()));
-            return Paths.get((String) ready.getProperty("kjps.socket.ready"));
+                    .contains("org.osgi.service.condition.Condition"));
+            return Paths.get((String) ready.getProperty("kjps.socket"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kjps.launcher;
 
+import io.kjps.listener.SocketConditions;
 import io.kjps.launcher.internal.CacheDirectory;
 import io.kjps.launcher.internal.DeployFolderCheck;
 import io.kjps.launcher.internal.FrameworkLauncher;
@@ -72,7 +73,7 @@ import org.osgi.framework.launch.Framework;
  *       install the start-up bundles in list order, mark them started in that order (fragments excepted), and
  *       {@code start()} the framework: the bundles start in list order, then FileInstall installs and starts the
  *       plugin bundles of the deploy directory.</li>
- *   <li>Fail (status 1) if a start-up bundle did not start. Wait up to 30 s for the socket bundle's service: on
+ *   <li>Fail (status 1) if a start-up bundle did not start. Wait up to 30 s for the socket bundle's condition: on
  *       {@code kjps.socket.ready} log {@code listening on <socket> (<n> bundles, started in <ms> ms)}; on
  *       {@code kjps.socket.failed} or no report, log why, stop the framework and exit with 1.</li>
  *   <li>Wait for the framework to stop: after SIGTERM/SIGINT, the parent's death, or {@code shutdown} in the
@@ -257,7 +258,7 @@ public final class Main {
                     return fail(shutdown);
                 } else if (outcome instanceof SocketReadiness.TimedOut timedOut) {
                     LOG.severe("the socket bundle did not report within " + timedOut.timeout().toSeconds()
-                            + " s (no " + SocketReadiness.READY + " service)");
+                            + " s (no " + SocketConditions.READY + " condition)");
                     return fail(shutdown);
                 }
             }

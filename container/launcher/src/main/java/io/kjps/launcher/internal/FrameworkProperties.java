@@ -49,7 +49,10 @@ public final class FrameworkProperties {
         p.put("felix.fileinstall.dir", options.deploy().toString());
         p.put("felix.fileinstall.poll", FILEINSTALL_POLL_MS);
         p.put("felix.fileinstall.noInitialDelay", "true");
-        p.put("felix.fileinstall.filter", ".*\\.jar");
+        // plugin jars, and .cfg files for Configuration Admin (the socket bundle's settings that change while it runs)
+        p.put("felix.fileinstall.filter", ".*\\.(jar|cfg)");
+        // the operator's files are theirs: a configuration changed by other means is not written back into them
+        p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.bundles.new.start", "true");
         p.put("felix.fileinstall.tmpdir", cache.resolve("fileinstall-tmp").toString());
         p.put("felix.fileinstall.log.level", options.verbose() ? "4" : "2");

@@ -1,5 +1,6 @@
 package io.kjps.launcher.internal;
 
+import io.kjps.listener.SocketConditions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,7 +139,7 @@ public final class Shutdown {
     }
 
     /**
-     * Stops the bundle serving Kong's socket (the one that registered the {@code kjps.socket.ready} service) before
+     * Stops the bundle serving Kong's socket (the one that registered the {@code kjps.socket.ready} condition) before
      * anything else, so that no event arrives while the plugin bundles stop. Transient: the bundle's persistent
      * start state is left alone.
      */
@@ -149,8 +150,7 @@ public final class Shutdown {
             return;
         }
         try {
-            ServiceReference<?>[] refs = context.getServiceReferences(AutoCloseable.class.getName(),
-                    "(" + SocketReadiness.READY + "=*)");
+            ServiceReference<?>[] refs = context.getServiceReferences((String) null, SocketConditions.READY_FILTER);
             if (refs == null) {
                 return;
             }

@@ -1,5 +1,6 @@
 package io.kjps.launcher.internal;
 
+import io.kjps.listener.SocketConditions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,21 +17,15 @@ import org.osgi.framework.SynchronousBundleListener;
 /**
  * Waits for the socket bundle to say whether it listens.
  *
- * <p>The contract: once it listens, the socket bundle registers a service under {@code java.lang.AutoCloseable}
- * with the service property {@value #READY} set to the socket path; if it cannot bind, it registers one with
- * {@value #FAILED} set to a message instead. {@code java.lang} is always loaded by the boot class loader, so the
- * launcher needs no shared API package to see the service. The first such registration (or modification) decides;
- * the system bundle stopping first (a signal, or {@code shutdown} in the shell) ends the wait too.
+ * <p>The contract ({@link SocketConditions}): once it listens, the socket bundle registers the OSGi condition
+ * {@value SocketConditions#READY} with the socket path; if it cannot bind, the condition
+ * {@value SocketConditions#FAILED} with a message instead. The launcher only matches service properties, so it needs
+ * no class of the condition package. The first such registration (or modification) decides; the system bundle
+ * stopping first (a signal, or {@code shutdown} in the shell) ends the wait too.
  */
 public final class SocketReadiness implements AutoCloseable {
 
-    /** Service property: the socket path the socket bundle listens on. */
-    public static final String READY = "kjps.socket.ready";
-    /** Service property: why the socket bundle could not listen. */
-    public static final String FAILED = "kjps.socket.failed";
-
-    static final String FILTER = "(&(objectClass=" + AutoCloseable.class.getName() + ")(|(" + READY + "=*)("
-            + FAILED + "=*)))";
+    static final String FILTER = SocketConditions.EITHER_FILTER;
 
     /** How the wait ended. */
     public sealed interface Outcome permits Ready, Failed, TimedOut, FrameworkStopped {
@@ -115,11 +110,10 @@ public final class SocketReadiness implements AutoCloseable {
     }
 
     private void decide(ServiceReference<?> reference) {
-        Object failed = reference.getProperty(FAILED);
-        if (failed != null) {
-            outcome.complete(new Failed(String.valueOf(failed)));
+        if (SocketConditions.FAILED.equals(reference.getProperty(SocketConditions.CONDITION_ID))) {
+            outcome.complete(new Failed(String.valueOf(reference.getProperty(SocketConditions.REASON))));
         } else {
-            outcome.complete(new Ready(String.valueOf(reference.getProperty(READY))));
+            outcome.complete(new Ready(String.valueOf(reference.getProperty(SocketConditions.SOCKET))));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kjps.launcher.internal;
 
+import io.kjps.listener.SocketConditions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.condition.Condition;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -120,7 +122,8 @@ class FrameworkLauncherTest {
     void readyService() throws Exception {
         framework.start();
         try (SocketReadiness readiness = SocketReadiness.watch(context())) {
-            context().registerService(AutoCloseable.class, () -> { }, properties(SocketReadiness.READY, "/k/s.sock"));
+            context().registerService(Condition.class, Condition.INSTANCE,
+                    condition(SocketConditions.READY, SocketConditions.SOCKET, "/k/s.sock"));
             assertEquals(new SocketReadiness.Ready("/k/s.sock"), readiness.await(WAIT));
         }
     }
@@ -129,8 +132,8 @@ class FrameworkLauncherTest {
     void failedService() throws Exception {
         framework.start();
         try (SocketReadiness readiness = SocketReadiness.watch(context())) {
-            context().registerService(AutoCloseable.class, () -> { },
-                    properties(SocketReadiness.FAILED, "Address already in use"));
+            context().registerService(Condition.class, Condition.INSTANCE,
+                    condition(SocketConditions.FAILED, SocketConditions.REASON, "Address already in use"));
             assertEquals(new SocketReadiness.Failed("Address already in use"), readiness.await(WAIT));
         }
     }
@@ -138,7 +141,8 @@ class FrameworkLauncherTest {
     @Test
     void serviceRegisteredBeforeWatchingCounts() throws Exception {
         framework.start();
-        context().registerService(AutoCloseable.class, () -> { }, properties(SocketReadiness.READY, "/early.sock"));
+        context().registerService(Condition.class, Condition.INSTANCE,
+                condition(SocketConditions.READY, SocketConditions.SOCKET, "/early.sock"));
         try (SocketReadiness readiness = SocketReadiness.watch(context())) {
             assertEquals(new SocketReadiness.Ready("/early.sock"), readiness.await(WAIT));
         }
@@ -148,8 +152,10 @@ class FrameworkLauncherTest {
     void otherServicesDoNotCount() throws Exception {
         framework.start();
         try (SocketReadiness readiness = SocketReadiness.watch(context())) {
-            context().registerService(AutoCloseable.class, () -> { }, properties("other", "x"));
-            context().registerService(Runnable.class, () -> { }, properties(SocketReadiness.READY, "/wrong-class"));
+            context().registerService(Condition.class, Condition.INSTANCE, condition("other", "x", "y"));
+            Hashtable<String, Object> wrongClass = condition(SocketConditions.READY, SocketConditions.SOCKET, "/w");
+            context().registerService(Runnable.class, () -> { }, wrongClass);
+            context().registerService(AutoCloseable.class, () -> { }, properties("kjps.socket.ready", "/old-marker"));
             assertEquals(new SocketReadiness.TimedOut(Duration.ofMillis(200)),
                     readiness.await(Duration.ofMillis(200)));
         }
@@ -162,6 +168,12 @@ class FrameworkLauncherTest {
             framework.stop();
             assertEquals(new SocketReadiness.FrameworkStopped(), readiness.await(WAIT));
         }
+    }
+
+    private static Hashtable<String, Object> condition(String id, String key, String value) {
+        Hashtable<String, Object> properties = properties(key, value);
+        properties.put(Condition.CONDITION_ID, id);
+        return properties;
     }
 
     private static Hashtable<String, Object> properties(String key, String value) {

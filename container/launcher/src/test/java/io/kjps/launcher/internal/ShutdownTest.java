@@ -1,5 +1,6 @@
 package io.kjps.launcher.internal;
 
+import io.kjps.listener.SocketConditions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.condition.Condition;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.FrameworkEvent;
@@ -58,9 +60,9 @@ class ShutdownTest {
         framework.start();
         socketBundle = bundles.get(0);
         Hashtable<String, Object> ready = new Hashtable<>();
-        ready.put(SocketReadiness.READY, "/test.socket");
-        AutoCloseable service = () -> { };
-        socketBundle.getBundleContext().registerService(AutoCloseable.class, service, ready);
+        ready.put(Condition.CONDITION_ID, SocketConditions.READY);
+        ready.put(SocketConditions.SOCKET, "/test.socket");
+        socketBundle.getBundleContext().registerService(Condition.class, Condition.INSTANCE, ready);
         // a synchronous listener sees STOPPING on the stopping thread, so holding it holds the socket bundle's stop
         // the way a drain of events in flight does
         framework.getBundleContext().addBundleListener((SynchronousBundleListener) event -> {

@@ -15,9 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +41,7 @@ public final class Dispatcher {
 
     private final PluginRegistry registry;
     private final ExecutorService handlerThreads;
-    private final DispatcherSettings settings;
+    private volatile DispatcherSettings settings;
     private final Map<Long, Instance> instances = new ConcurrentHashMap<>();
     private final Map<Long, Event> events = new ConcurrentHashMap<>();
     private final AtomicLong instanceIds = new AtomicLong();
@@ -50,7 +49,12 @@ public final class Dispatcher {
     private final LongAdder eventsStarted = new LongAdder();
     private final LongAdder eventsFailed = new LongAdder();
     private final long startMillis = System.currentTimeMillis();
-    private final ScheduledFuture<?> watchdog;
+    /**
+     * The watchdog's thread, owned by this dispatcher and ended by {@link #close()} (or when the dispatcher is dropped
+     * without it): never a static thread, which would outlive an update of the bundle that carries this class.
+     */
+    private final ScheduledThreadPoolExecutor watchdogThread;
+    private volatile ScheduledFuture<?> watchdog;
     /** When each plugin last had an instance started and closed, epoch seconds (GetStatus). */
     private final Map<String, Double> lastStart = new ConcurrentHashMap<>();
     private final Map<String, Double> lastClose = new ConcurrentHashMap<>();
@@ -68,14 +72,6 @@ public final class Dispatcher {
         }
     };
 
-    /** One daemon thread runs the watchdogs of every dispatcher. */
-    private static final ScheduledExecutorService WATCHDOGS =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "kjps-event-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
-
     /**
      * @param registry the plugins being served
      * @param handlerThreads runs each phase method on its own thread
@@ -86,11 +82,28 @@ public final class Dispatcher {
         registry.onRetired(this::releaseRevision);
         this.handlerThreads = handlerThreads;
         this.settings = settings;
-        long period = Math.max(1, Math.min(100, settings.handlerTimeoutMillis() / 4));
+        watchdogThread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "kjps-event-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        // a dispatcher dropped without close() cancels its task; the idle thread then ends on its own
+        watchdogThread.setRemoveOnCancelPolicy(true);
+        watchdogThread.setKeepAliveTime(1, TimeUnit.SECONDS);
+        watchdogThread.allowCoreThreadTimeOut(true);
+        this.watchdog = scheduleWatchdog(settings);
+    }
+
+    /** The watchdog looks often enough for the handler timeout: a quarter of it, at most every 100 ms. */
+    private static long watchdogPeriod(DispatcherSettings settings) {
+        return Math.max(1, Math.min(100, settings.handlerTimeoutMillis() / 4));
+    }
+
+    private ScheduledFuture<?> scheduleWatchdog(DispatcherSettings settings) {
+        long period = watchdogPeriod(settings);
         WeakReference<Dispatcher> self = new WeakReference<>(this);
-        AtomicReference<ScheduledFuture<?>> task =
-                new AtomicReference<>();
-        task.set(WATCHDOGS.scheduleWithFixedDelay(() -> {
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        task.set(watchdogThread.scheduleWithFixedDelay(() -> {
             Dispatcher d = self.get();
             if (d == null) {
                 ScheduledFuture<?> f = task.get();
@@ -101,7 +114,23 @@ public final class Dispatcher {
             }
             d.checkHandlerTimeouts();
         }, period, period, TimeUnit.MILLISECONDS));
-        this.watchdog = task.get();
+        return task.get();
+    }
+
+    /**
+     * Changes the timeouts and the failure policy while serving: events and waits that start afterwards use them
+     * (an operator's configuration change).
+     *
+     * @param changed the new settings
+     */
+    public synchronized void update(DispatcherSettings changed) {
+        DispatcherSettings before = settings;
+        settings = changed;
+        if (watchdogPeriod(changed) != watchdogPeriod(before) && !watchdogThread.isShutdown()) {
+            ScheduledFuture<?> old = watchdog;
+            watchdog = scheduleWatchdog(changed);
+            old.cancel(false);
+        }
     }
 
     private void checkHandlerTimeouts() {
@@ -116,8 +145,9 @@ public final class Dispatcher {
     }
 
     /** Stops the watchdog; events still running are not touched (see {@link #cancelEvents}). */
-    public void close() {
+    public synchronized void close() {
         watchdog.cancel(false);
+        watchdogThread.shutdownNow();
     }
 
     /** @return the timeouts and policy */

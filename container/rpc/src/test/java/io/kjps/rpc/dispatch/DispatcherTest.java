@@ -733,6 +733,31 @@ class DispatcherTest {
     }
 
     @Test
+    void aHandlerTimeoutChangedWhileServingAppliesToTheNextEvent() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        toRelease.add(never);
+        serve(plugin("stuck", access((Kong k, Hello c) -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), Hello.class, "access"));
+        Dispatcher d = dispatcher(new DispatcherSettings(2_000, 600_000, 600_000, true));
+        try {
+            long instance = id(d.dispatch(start("stuck", "{}")));
+            d.update(new DispatcherSettings(2_000, 50, 600_000, true));
+            assertEquals(50, d.settings().handlerTimeoutMillis());
+            long t0 = System.nanoTime();
+            assertCall(d.dispatch(handle(instance, "access")), "kong.response.error", true, 500);
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30),
+                    "answered by the new 50 ms timeout, not the 10 minutes it started with");
+        } finally {
+            d.close();
+        }
+    }
+
+    @Test
     void cancelEventsEndsWaitingHandlers() throws Exception {
         AtomicReference<String> message = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);

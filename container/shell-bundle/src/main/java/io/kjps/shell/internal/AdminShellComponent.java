@@ -1,5 +1,6 @@
 package io.kjps.shell.internal;
 
+import io.kjps.listener.SocketConditions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -13,6 +14,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.condition.Condition;
 
 /**
  * Serves the Gogo shell on the admin socket while Kong runs the server with no terminal.
@@ -36,8 +38,8 @@ public final class AdminShellComponent {
      * The socket bundle's report that it listens on Kong's socket: the admin socket opens only then, so a second
      * server refused on a live socket never takes the first server's admin socket.
      */
-    @Reference(target = "(kjps.socket.ready=*)")
-    private AutoCloseable socketReady;
+    @Reference(target = "(" + Condition.CONDITION_ID + "=" + SocketConditions.READY + ")")
+    private Condition socketReady;
 
     private AdminServer server;
     private ServiceRegistration<Converter> converter;

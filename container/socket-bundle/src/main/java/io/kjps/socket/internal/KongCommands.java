@@ -34,7 +34,7 @@ import org.osgi.framework.Bundle;
  * The shell's {@code kong:*} commands: a Gogo command service (service properties
  * {@code osgi.command.scope=kong}, {@code osgi.command.function=plugins,instances,events,conf,stats,notices,metrics,
  * update})
- * that the socket component registers, since it owns the dispatcher and the {@link UpdateGuard}. Gogo calls the public
+ * that the socket component registers, since it owns the dispatcher and the {@link PluginRevisions}. Gogo calls the public
  * methods by reflection; each returns the text to print (nothing for {@code update}), or throws with the one line that
  * says what failed. Needs no Gogo import.
  *
@@ -53,7 +53,7 @@ public final class KongCommands {
     private final PluginNotices notices;
     private final Function<String, String> properties;
     private final LongFunction<Bundle> bundles;
-    private final UpdateGuard guard;
+    private final PluginRevisions revisions;
     private final IntSupplier openConnections;
     private final java.util.function.Supplier<String> metrics;
     private final long startMillis = System.currentTimeMillis();
@@ -64,12 +64,12 @@ public final class KongCommands {
      * @param notices refusals and metadata changes
      * @param properties the framework properties ({@code kjps.socket}, {@code kjps.home}, ...)
      * @param bundles the bundle of an id, or {@code null}
-     * @param guard the guard whose verdict {@code update} waits for
+     * @param revisions the owner of plugin revisions, whose verdict {@code update} waits for
      * @param openConnections Kong's connections open now
      * @param metrics the metrics in the Prometheus text format
      */
     KongCommands(Dispatcher dispatcher, Function<ServedPlugin, Long> bundleOf, PluginNotices notices,
-                 Function<String, String> properties, LongFunction<Bundle> bundles, UpdateGuard guard,
+                 Function<String, String> properties, LongFunction<Bundle> bundles, PluginRevisions revisions,
                  IntSupplier openConnections, java.util.function.Supplier<String> metrics) {
         this.metrics = metrics;
         this.dispatcher = dispatcher;
@@ -77,13 +77,13 @@ public final class KongCommands {
         this.notices = notices;
         this.properties = properties;
         this.bundles = bundles;
-        this.guard = guard;
+        this.revisions = revisions;
         this.openConnections = openConnections;
     }
 
     /**
      * {@code update <id>}: updates a bundle from its own location, as Gogo's {@code update} does, and waits for the
-     * {@link UpdateGuard}'s verdict.
+     * {@link PluginRevisions}'s verdict.
      *
      * @param id the bundle id
      * @throws Exception with the guard's one line when the update failed and was rolled back, or the framework's
@@ -99,7 +99,7 @@ public final class KongCommands {
 
     /**
      * {@code update <id> <url>}: updates a bundle from the jar at a URL, as Gogo's {@code update} does, and waits for
-     * the {@link UpdateGuard}'s verdict. When the new revision fails (it cannot resolve, a component throws on
+     * the {@link PluginRevisions}'s verdict. When the new revision fails (it cannot resolve, a component throws on
      * activation, its handler is refused), the command fails with the guard's one ERROR line: what failed, that the
      * bundle is rolled back, and which revision keeps serving. The stack trace stays in the server's log.
      *
@@ -134,7 +134,7 @@ public final class KongCommands {
      * stack trace) belongs to the server's log, as for an update from the deploy folder, not to the shell.
      */
     private void update(Bundle bundle, Callable<Void> update) throws Exception {
-        CompletableFuture<String> verdict = guard.nextVerdict(bundle.getBundleId());
+        CompletableFuture<String> verdict = revisions.nextVerdict(bundle.getBundleId());
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread t = new Thread(null, () -> {
             try {
@@ -150,7 +150,7 @@ public final class KongCommands {
             done.get();
         } catch (ExecutionException e) {
             Exception cause = e.getCause() instanceof Exception c ? c : e;
-            if (guard.withdraw(bundle.getBundleId(), verdict)) {
+            if (revisions.withdraw(bundle.getBundleId(), verdict)) {
                 throw cause; // no new revision was installed: the framework's reason
             }
             // installed, then it did not start (the framework throws that from update): the guard rolls it back
@@ -165,10 +165,10 @@ public final class KongCommands {
 
     private String verdict(Bundle bundle, CompletableFuture<String> verdict) throws Exception {
         try {
-            return verdict.get(guard.verdictMillis(), TimeUnit.MILLISECONDS);
+            return verdict.get(revisions.verdictMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("update of bundle " + bundle.getBundleId()
-                    + ": no verdict within " + guard.verdictMillis() + " ms; see kong:notices and the server's log");
+                    + ": no verdict within " + revisions.verdictMillis() + " ms; see kong:notices and the server's log");
         }
     }
 

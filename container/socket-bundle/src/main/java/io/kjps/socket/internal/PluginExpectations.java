@@ -15,8 +15,6 @@ import java.util.function.Predicate;
 import java.util.zip.ZipFile;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleEvent;
-import org.osgi.framework.SynchronousBundleListener;
 
 /**
  * Tells whether a plugin that is not served now is about to be, so that a call for it waits
@@ -25,7 +23,7 @@ import org.osgi.framework.SynchronousBundleListener;
  *
  * <p>A name is expected when, within the last {@code window} (the plugin wait, {@code kjps.plugin.wait.ms}):
  * <ul>
- *   <li>an update of a bundle that served it is being confirmed or rolled back ({@link UpdateGuard});</li>
+ *   <li>an update of a bundle that served it is being confirmed or rolled back ({@link PluginRevisions});</li>
  *   <li>a bundle that carries its descriptor was installed, updated, resolved, started or stopped (it is on its
  *       way: its component has yet to register the handler; a stop may be the first step of an update, and the
  *       framework says so only after it);</li>
@@ -33,18 +31,16 @@ import org.osgi.framework.SynchronousBundleListener;
  *       or the jar was just written (FileInstall has yet to see it).</li>
  * </ul>
  * So a bundle that settled without serving the name (refused, failed, stopped) stops being waited for once the window
- * has passed, and an uninstalled one at once. A bundle in the STARTING or STOPPING state counts as moving whatever
- * this listener heard: SCR, which unregisters a handler on STOPPING, may be told before it. Asked on the thread that waits, at most every 50 ms while it waits, never while a lock of the registry
+ * has passed, and an uninstalled one at once ({@link PluginRevisions#movedWithin}, told by {@link UpdateGuard}). A
+ * bundle in the STARTING or STOPPING state counts as moving whatever the listener heard: SCR, which unregisters a handler on STOPPING, may be told before it. Asked on the thread that waits, at most every 50 ms while it waits, never while a lock of the registry
  * is held.
  */
-final class PluginExpectations implements Predicate<String>, SynchronousBundleListener {
+final class PluginExpectations implements Predicate<String> {
     private final BundleContext context;
-    private final UpdateGuard updates;
+    private final PluginRevisions revisions;
     private final DeployGuard deploy;
     private final long windowNanos;
     private final long startedNanos = System.nanoTime();
-    /** When each bundle last moved towards serving. */
-    private final Map<Long, Long> lastMove = new ConcurrentHashMap<>();
     private final Map<Path, Declared> jars = new ConcurrentHashMap<>();
 
     /** The descriptors a deploy jar carries, as of its size and modification time. */
@@ -52,48 +48,21 @@ final class PluginExpectations implements Predicate<String>, SynchronousBundleLi
     }
 
     /**
-     * @param context     the socket bundle's context
-     * @param updates     the updates being confirmed or rolled back
-     * @param deploy      the deploy folder, or {@code null} without one
+     * @param context      the socket bundle's context
+     * @param revisions    the updates being confirmed or rolled back, and when each bundle last moved
+     * @param deploy       the deploy folder, or {@code null} without one
      * @param windowMillis how long after a move a bundle or jar counts as on its way
      */
-    PluginExpectations(BundleContext context, UpdateGuard updates, DeployGuard deploy, long windowMillis) {
+    PluginExpectations(BundleContext context, PluginRevisions revisions, DeployGuard deploy, long windowMillis) {
         this.context = context;
-        this.updates = updates;
+        this.revisions = revisions;
         this.deploy = deploy;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(windowMillis);
     }
 
-    void start() {
-        context.addBundleListener(this);
-    }
-
-    void stop() {
-        try {
-            context.removeBundleListener(this);
-        } catch (IllegalStateException stopping) {
-            // the framework is stopping
-        }
-    }
-
-    @Override
-    public void bundleChanged(BundleEvent event) {
-        long id = event.getBundle().getBundleId();
-        switch (event.getType()) {
-            // STOPPING too: an update stops the bundle before the framework says it is an update (UPDATED)
-            case BundleEvent.INSTALLED, BundleEvent.UPDATED, BundleEvent.RESOLVED, BundleEvent.STARTING,
-                 BundleEvent.STARTED, BundleEvent.LAZY_ACTIVATION, BundleEvent.STOPPING ->
-                    lastMove.put(id, System.nanoTime());
-            case BundleEvent.UNINSTALLED -> lastMove.remove(id);
-            default -> {
-                // STOPPED and UNRESOLVED follow STOPPING, which counted already
-            }
-        }
-    }
-
     @Override
     public boolean test(String name) {
-        if (updates.isRestoring(name)) {
+        if (revisions.isRestoring(name)) {
             return true;
         }
         String entry = PluginRules.descriptorPath(name);
@@ -104,10 +73,9 @@ final class PluginExpectations implements Predicate<String>, SynchronousBundleLi
             if (jar != null) {
                 installed.add(jar);
             }
-            Long moved = lastMove.get(b.getBundleId());
-            // the state too: other listeners (SCR's) may act on a STARTING or STOPPING before this one hears of it
+            // the state too: other listeners (SCR's) may act on a STARTING or STOPPING before UpdateGuard hears of it
             boolean moving = (b.getState() & (Bundle.STARTING | Bundle.STOPPING)) != 0
-                    || moved != null && now - moved < windowNanos;
+                    || revisions.movedWithin(b.getBundleId(), windowNanos);
             if (moving && declares(b, entry)) {
                 return true;
             }

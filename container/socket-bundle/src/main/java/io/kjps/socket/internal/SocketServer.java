@@ -4,7 +4,6 @@ import io.kjps.listener.HandOver;
 import io.kjps.rpc.codec.DecodeLimits;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.dispatch.Dispatcher;
-import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.server.RpcConnection;
 import io.kjps.socket.internal.transport.UnixConnection;
 import io.kjps.socket.internal.transport.UnixListener;
@@ -29,8 +28,8 @@ final class SocketServer {
     private final SocketSettings settings;
     private final Dispatcher dispatcher;
     private final RpcCodec codec = new RpcCodec(DecodeLimits.DEFAULT);
-    // a connection's thread also runs its events (RpcConnection): one pool for both
-    private final ExecutorService connectionThreads = HandlerThreads.create("kong-connection-", 65_536);
+    // a connection's thread also runs its events (RpcConnection): one pool for both, the dispatcher's too
+    private final ExecutorService connectionThreads;
     private final Set<RpcConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final long pid = ProcessHandle.current().pid();
@@ -39,9 +38,16 @@ final class SocketServer {
     private volatile boolean stopping;
     private Thread acceptThread;
 
-    SocketServer(SocketSettings settings, Dispatcher dispatcher) {
+    /**
+     * @param settings          the socket's settings
+     * @param dispatcher        answers the requests
+     * @param connectionThreads holds the connections and runs their events (the dispatcher's pool too); shut down
+     *                          by {@link #stop()}
+     */
+    SocketServer(SocketSettings settings, Dispatcher dispatcher, ExecutorService connectionThreads) {
         this.settings = settings;
         this.dispatcher = dispatcher;
+        this.connectionThreads = connectionThreads;
         this.peers = new PeerPolicy(settings.allowedUids());
     }
 

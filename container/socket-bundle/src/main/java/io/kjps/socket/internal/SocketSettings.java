@@ -27,7 +27,10 @@ import java.util.function.Function;
  *   <li>{@code kjps.drain.ms}: how long a stop waits for events in flight, default 10000;</li>
  *   <li>{@code kjps.update.confirm.ms}: how long an updated bundle may take to serve its plugins again before it is
  *       rolled back to the revision served before, default 2000 (keep it below {@code kjps.plugin.wait.ms}, so that
- *       events waiting for the plugin run on the revision put back; see {@link UpdateGuard}).</li>
+ *       events waiting for the plugin run on the revision put back; see {@link UpdateGuard});</li>
+ *   <li>{@code kjps.handler.threads}: the most threads at once that hold Kong's connections and run the phase
+ *       methods (a connection's thread runs its events, see {@code RpcConnection}), default 65536; a connection
+ *       beyond it is closed with an ERROR line.</li>
  * </ul>
  *
  * @param listening the listening socket's path, mode, group and takeover wait
@@ -37,10 +40,14 @@ import java.util.function.Function;
  * @param drainMillis stop's wait for events in flight
  * @param allowedUids the peer user ids allowed to connect; empty for any
  * @param updateConfirmMillis how long an update may take to serve its plugins before it is rolled back
+ * @param handlerThreads the most connection and handler threads at once
  */
 public record SocketSettings(ListeningSocket listening, boolean inherited, DispatcherSettings dispatcher,
                              long instanceIdleMillis, long drainMillis, Set<Long> allowedUids,
-                             long updateConfirmMillis) {
+                             long updateConfirmMillis, int handlerThreads) {
+
+    /** The default of {@code kjps.handler.threads}. */
+    public static final int DEFAULT_HANDLER_THREADS = 65_536;
 
     /** @return the socket path */
     public Path socket() {
@@ -62,7 +69,8 @@ public record SocketSettings(ListeningSocket listening, boolean inherited, Dispa
                 !Boolean.parseBoolean(property.apply("kjps.fail.open")), name -> failOpen(property, name));
         return new SocketSettings(listening, Boolean.parseBoolean(property.apply(HandOver.INHERITED)), dispatcher,
                 number(property, "kjps.instance.idle.ms", 3_600_000), number(property, "kjps.drain.ms", 10_000),
-                uids(property.apply("kjps.socket.allowed.uids")), number(property, "kjps.update.confirm.ms", 2_000));
+                uids(property.apply("kjps.socket.allowed.uids")), number(property, "kjps.update.confirm.ms", 2_000),
+                positive(property, "kjps.handler.threads", DEFAULT_HANDLER_THREADS));
     }
 
     private static Boolean failOpen(Function<String, String> property, String pluginName) {
@@ -91,6 +99,15 @@ public record SocketSettings(ListeningSocket listening, boolean inherited, Dispa
             }
         }
         return Collections.unmodifiableSet(uids);
+    }
+
+    private static int positive(Function<String, String> property, String key, int dflt) {
+        long n = number(property, key, dflt);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("framework property " + key + " must be between 1 and "
+                    + Integer.MAX_VALUE + ", got " + n);
+        }
+        return (int) n;
     }
 
     private static long number(Function<String, String> property, String key, long dflt) {
