@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.kjps.plugin.config.Name;
 import io.kjps.rpc.config.ConfigDecoder;
-import io.kjps.rpc.config.FieldNames;
+import io.kjps.model.FieldNames;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;

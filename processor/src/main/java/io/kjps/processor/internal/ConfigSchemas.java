@@ -1,6 +1,6 @@
 package io.kjps.processor.internal;
 
-import io.kjps.processor.FieldNames;
+import io.kjps.model.FieldNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.kjps.model.FieldNames;
 import io.kjps.plugin.config.Default;
 import io.kjps.plugin.config.Name;
 import java.lang.reflect.AnnotatedElement;
