@@ -16,7 +16,7 @@ import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.Phase;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.rpc.server.RpcConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -304,7 +304,7 @@ public final class PluginTester<C> {
     private List<Phase> phasesToRun() {
         List<Phase> out = new ArrayList<>();
         for (Phase p : ORDER) {
-            boolean wanted = phases == null ? descriptor.phaseSet().contains(p) : phases.contains(p);
+            boolean wanted = phases == null ? descriptor.phases().contains(p.kongName()) : phases.contains(p);
             if (wanted) {
                 out.add(p);
             }

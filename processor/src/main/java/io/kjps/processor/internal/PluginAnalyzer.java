@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.model.PluginRules;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -52,28 +53,17 @@ public final class PluginAnalyzer {
             String configType, KongType.Record config) {
 
         /**
-         * The document written for the plugin: {@code {"Kong":{Name, Version, Priority, Phases, Schema},
-         * "Handler":..., "ConfigType":...}}, where {@code Kong} is the object Kong's {@code query_cmd} expects.
+         * The descriptor written for the plugin, in the plugin model's format.
          *
-         * @return a new ordered map
+         * @return the descriptor
          */
-        public Map<String, Object> document() {
+        public PluginDescriptor descriptor() {
             Map<String, Object> schema = new LinkedHashMap<>();
             schema.put("name", name);
             Map<String, Object> configEntry = new LinkedHashMap<>();
             configEntry.put("config", config.schema());
             schema.put("fields", List.of(configEntry));
-            Map<String, Object> kong = new LinkedHashMap<>();
-            kong.put("Name", name);
-            kong.put("Version", version);
-            kong.put("Priority", priority);
-            kong.put("Phases", phases);
-            kong.put("Schema", schema);
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("Kong", kong);
-            doc.put("Handler", handler);
-            doc.put("ConfigType", configType);
-            return doc;
+            return PluginDescriptor.of(name, version, priority, phases, Json.write(schema), handler, configType);
         }
     }
 

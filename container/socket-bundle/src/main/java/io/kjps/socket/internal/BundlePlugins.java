@@ -4,7 +4,7 @@ import io.kjps.model.PluginRules;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;

@@ -5,7 +5,7 @@ import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -154,7 +154,7 @@ public final class PluginSocketComponent {
 
     private static String phaseList(ServedPlugin plugin) {
         StringBuilder sb = new StringBuilder();
-        plugin.descriptor().phases().forEach(p -> sb.append(sb.length() == 0 ? "" : ",").append(p.kongName()));
+        plugin.descriptor().phases().forEach(p -> sb.append(sb.length() == 0 ? "" : ",").append(p));
         return sb.toString();
     }
 

@@ -1,4 +1,4 @@
-package io.kjps.rpc.plugin;
+package io.kjps.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +27,7 @@ class PluginDescriptorTest {
         assertEquals("pdkcheck", d.name());
         assertEquals("0.1.0", d.version());
         assertEquals(500, d.priority());
-        assertEquals(List.of(Phase.ACCESS, Phase.RESPONSE, Phase.LOG), d.phases());
-        assertEquals(EnumSet.of(Phase.ACCESS, Phase.RESPONSE, Phase.LOG), d.phaseSet());
+        assertEquals(List.of("access", "response", "log"), d.phases());
         assertEquals("io.kjps.samples.pdkcheck.PdkCheck", d.handlerClass());
         assertEquals("io.kjps.samples.pdkcheck.PdkCheck$Config", d.configType());
         assertEquals(JsonParser.parseString(PDKCHECK).getAsJsonObject().get("Kong"), JsonParser.parseString(
@@ -38,7 +36,7 @@ class PluginDescriptorTest {
                 JsonParser.parseString(d.schemaJson()));
         assertTrue(d.kongJson().startsWith("{\"Name\":\"pdkcheck\",\"Version\":\"0.1.0\",\"Priority\":500,"),
                 "key order is kept: " + d.kongJson());
-        assertThrows(UnsupportedOperationException.class, () -> d.phases().add(Phase.LOG));
+        assertThrows(UnsupportedOperationException.class, () -> d.phases().add("log"));
     }
 
     @Test
@@ -48,7 +46,6 @@ class PluginDescriptorTest {
                 + "\"Phases\":[],\"Schema\":{}},\"Handler\":\"h\"}");
         assertNull(none.configType());
         assertEquals(List.of(), none.phases());
-        assertEquals(EnumSet.noneOf(Phase.class), none.phaseSet());
         assertEquals(-5, PluginDescriptor.parse("{\"Kong\":{\"Name\":\"n\",\"Version\":\"1\",\"Priority\":-5,"
                 + "\"Phases\":[],\"Schema\":{}},\"Handler\":\"h\"}").priority());
     }
@@ -80,59 +77,78 @@ class PluginDescriptorTest {
 
     @Test
     void malformedDescriptorsAreIllegalArguments() {
-        assertTrue(failure("not json {").startsWith("plugin descriptor is not a JSON object: "));
-        assertTrue(failure("[1]").startsWith("plugin descriptor is not a JSON object: "));
-        assertEquals("plugin descriptor has no object Kong", failure("{\"Handler\":\"h\"}"));
-        assertEquals("plugin descriptor has no string Name", failure(kong(null, "\"1\"", "1", "[]", "{}")));
-        assertEquals("plugin descriptor has no string Name", failure(kong("5", "\"1\"", "1", "[]", "{}")));
-        assertEquals("plugin descriptor has no string Version", failure(kong("\"n\"", null, "1", "[]", "{}")));
-        assertEquals("plugin descriptor of n has no integer Priority", failure(kong("\"n\"", "\"1\"", null, "[]",
+        assertTrue(failure("not json {").startsWith("not JSON: "));
+        assertTrue(failure("{\"Kong\":{}} {}").startsWith("not JSON: "), "one value only");
+        assertEquals("no \"Kong\" object", failure("[1]"));
+        assertEquals("no \"Kong\" object", failure("{\"Handler\":\"h\"}"));
+        assertEquals("\"Kong.Name\" must be a string", failure(kong(null, "\"1\"", "1", "[]", "{}")));
+        assertEquals("\"Kong.Name\" must be a string", failure(kong("5", "\"1\"", "1", "[]", "{}")));
+        assertEquals("\"Kong.Version\" must be a string", failure(kong("\"n\"", null, "1", "[]", "{}")));
+        assertEquals("\"Kong.Priority\" must be a number", failure(kong("\"n\"", "\"1\"", null, "[]", "{}")));
+        assertEquals("\"Kong.Priority\" must be a number", failure(kong("\"n\"", "\"1\"", "\"10\"", "[]",
                 "{}")));
-        assertEquals("plugin descriptor of n has no integer Priority", failure(kong("\"n\"", "\"1\"", "\"10\"",
-                "[]", "{}")));
-        assertEquals("plugin descriptor of n has no integer Priority", failure(kong("\"n\"", "\"1\"", "1.5", "[]",
+        assertEquals("\"Kong.Phases\" must be an array of strings", failure(kong("\"n\"", "\"1\"", "1", null,
                 "{}")));
-        assertEquals("plugin descriptor of n has no integer Priority", failure(kong("\"n\"", "\"1\"", "3000000000",
-                "[]", "{}")));
-        assertEquals("plugin descriptor of n has no Phases array", failure(kong("\"n\"", "\"1\"", "1", null, "{}")));
-        assertEquals("plugin descriptor of n has no Phases array", failure(kong("\"n\"", "\"1\"", "1", "\"access\"",
+        assertEquals("\"Kong.Phases\" must be an array of strings", failure(kong("\"n\"", "\"1\"", "1",
+                "\"access\"", "{}")));
+        assertEquals("\"Kong.Phases\" must be an array of strings", failure(kong("\"n\"", "\"1\"", "1", "[{}]",
                 "{}")));
-        assertEquals("plugin descriptor of n names an unknown phase \"body_filter\"",
-                failure(kong("\"n\"", "\"1\"", "1", "[\"access\",\"body_filter\"]", "{}")));
-        assertEquals("plugin descriptor of n names an unknown phase {}", failure(kong("\"n\"", "\"1\"", "1", "[{}]",
-                "{}")));
-        assertEquals("plugin descriptor of n names an unknown phase null", failure(kong("\"n\"", "\"1\"", "1",
+        assertEquals("\"Kong.Phases\" must be an array of strings", failure(kong("\"n\"", "\"1\"", "1",
                 "[null]", "{}")));
-        assertEquals("plugin descriptor of n names an unknown phase 1", failure(kong("\"n\"", "\"1\"", "1", "[1]",
-                "{}")));
-        assertEquals("plugin descriptor has no object Schema", failure(kong("\"n\"", "\"1\"", "1", "[]", null)));
-        assertEquals("plugin descriptor has no string Handler", failure("{\"Kong\":{\"Name\":\"n\",\"Version\":"
+        assertEquals("\"Kong.Schema\" must be an object", failure(kong("\"n\"", "\"1\"", "1", "[]", null)));
+        assertEquals("\"Handler\" must be a string", failure("{\"Kong\":{\"Name\":\"n\",\"Version\":"
                 + "\"1\",\"Priority\":1,\"Phases\":[],\"Schema\":{}}}"));
-        assertEquals("plugin descriptor of n has a ConfigType that is not a class name: {}",
+        assertEquals("\"ConfigType\" must be a class name or null",
                 failure("{\"Kong\":{\"Name\":\"n\",\"Version\":\"1\",\"Priority\":1,\"Phases\":[],\"Schema\":{}},"
                         + "\"Handler\":\"h\",\"ConfigType\":{}}"));
     }
 
+    /** The one writer: what it writes, the reader reads back the same, byte for byte. */
     @Test
-    void phases() {
-        assertEquals(List.of("certificate", "rewrite", "access", "response", "preread", "log"),
-                java.util.Arrays.stream(Phase.values()).map(Phase::kongName).toList(), "Kong's order");
-        for (Phase p : Phase.values()) {
-            assertEquals(p, Phase.fromKong(p.kongName()));
-        }
-        assertNull(Phase.fromKong("ACCESS"));
-        assertNull(Phase.fromKong("header_filter"));
-        assertNull(Phase.fromKong(null));
+    void writesWhatItReads() {
+        assertEquals(PDKCHECK, PluginDescriptor.parse(PDKCHECK).toJson());
+        assertEquals(BLOCK, PluginDescriptor.parse(BLOCK).toJson());
+        PluginDescriptor d = PluginDescriptor.parse(PDKCHECK);
+        assertEquals(d, PluginDescriptor.of(d.name(), d.version(), d.priority(), d.phases(), d.schemaJson(),
+                d.handlerClass(), d.configType()));
+        assertEquals("{\"Kong\":{\"Name\":\"n\",\"Version\":\"1\",\"Priority\":-3,\"Phases\":[],\"Schema\":"
+                + "{\"gt\":0.5,\"big\":1e21}},\"Handler\":\"h\",\"ConfigType\":null}",
+                PluginDescriptor.of("n", "1", -3, List.of(), "{\"gt\":0.5,\"big\":1e21}", "h", null).toJson(),
+                "numbers as the processor formatted them");
+    }
+
+    @Test
+    void theWriterRefusesWhatTheReaderRefuses() {
+        assertEquals("plugin n version \"1.0.0.0\" " + PluginRules.versionProblem("1.0.0.0"),
+                assertThrows(IllegalArgumentException.class, () -> PluginDescriptor.of("n", "1.0.0.0", 1, List.of(),
+                        "{}", "h", null)).getMessage());
+        assertEquals("plugin n phase \"header_filter\" " + PluginRules.phaseProblem("header_filter"),
+                assertThrows(IllegalArgumentException.class, () -> PluginDescriptor.of("n", "1", 1,
+                        List.of("header_filter"), "{}", "h", null)).getMessage());
+    }
+
+    @Test
+    void priorityFollowsTheModel() {
+        assertEquals("plugin n priority 1.5 " + PluginRules.priorityProblem(new java.math.BigDecimal("1.5")),
+                failure(kong("\"n\"", "\"1\"", "1.5", "[]", "{}")));
+        assertEquals("plugin n priority 3000000000 "
+                + PluginRules.priorityProblem(new java.math.BigDecimal("3000000000")),
+                failure(kong("\"n\"", "\"1\"", "3000000000", "[]", "{}")));
+        assertEquals(1000, PluginDescriptor.parse(kong("\"n\"", "\"1\"", "1000.0", "[]", "{}")).priority());
+        assertEquals(Integer.MIN_VALUE, PluginDescriptor.parse(kong("\"n\"", "\"1\"", "-2147483648", "[]", "{}"))
+                .priority());
     }
 
     /** The model's rules, with the model's words: the socket bundle and the test kit refuse what Kong would. */
     @Test
-    void nameAndVersionFollowTheModel() {
-        assertEquals("plugin name \"Big\" " + io.kjps.model.PluginRules.nameProblem("Big"),
+    void nameVersionAndPhasesFollowTheModel() {
+        assertEquals("plugin n phase \"body_filter\" " + PluginRules.phaseProblem("body_filter"),
+                failure(kong("\"n\"", "\"1\"", "1", "[\"access\",\"body_filter\"]", "{}")));
+        assertEquals("plugin name \"Big\" " + PluginRules.nameProblem("Big"),
                 failure(kong("\"Big\"", "\"1\"", "1", "[]", "{}")));
-        assertEquals("plugin n version \"1.0.0.0\" " + io.kjps.model.PluginRules.versionProblem("1.0.0.0"),
+        assertEquals("plugin n version \"1.0.0.0\" " + PluginRules.versionProblem("1.0.0.0"),
                 failure(kong("\"n\"", "\"1.0.0.0\"", "1", "[]", "{}")));
-        assertEquals("plugin n version \"v1\" " + io.kjps.model.PluginRules.versionProblem("v1"),
+        assertEquals("plugin n version \"v1\" " + PluginRules.versionProblem("v1"),
                 failure(kong("\"n\"", "\"v1\"", "1", "[]", "{}")));
         assertEquals("0.1", PluginDescriptor.parse(kong("\"n\"", "\"0.1\"", "1", "[]", "{}")).version());
     }
