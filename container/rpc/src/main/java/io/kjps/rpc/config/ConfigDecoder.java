@@ -5,17 +5,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import io.kjps.model.FieldNames;
+import io.kjps.model.ConfigField;
 import io.kjps.plugin.config.Default;
-import io.kjps.plugin.config.Name;
-import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.math.BigDecimal;
@@ -154,13 +151,13 @@ public final class ConfigDecoder {
     }
 
     private static Object record(JsonObject json, Class<?> type, String path) {
-        RecordComponent[] components = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        Object[] values = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            RecordComponent c = components[i];
-            types[i] = c.getType();
-            values[i] = field(json, c, c.getName(), c.getType(), c.getGenericType(), path);
+        List<ConfigMembers.Member> members = ConfigMembers.of(type);
+        Class<?>[] types = new Class<?>[members.size()];
+        Object[] values = new Object[members.size()];
+        for (int i = 0; i < members.size(); i++) {
+            ConfigMembers.Member m = members.get(i);
+            types[i] = m.raw();
+            values[i] = field(json, m, path);
         }
         try {
             Constructor<?> ctor = type.getDeclaredConstructor(types);
@@ -183,53 +180,41 @@ public final class ConfigDecoder {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ConfigException(path + ": " + type.getName() + " needs a no-argument constructor: " + e, e);
         }
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                int mod = f.getModifiers();
-                if (Modifier.isStatic(mod) || Modifier.isTransient(mod) || f.isSynthetic()) {
-                    continue;
-                }
-                Object value = field(json, f, f.getName(), f.getType(), f.getGenericType(), path);
-                if (value == null && f.getType().isPrimitive()) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    f.set(instance, value);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new ConfigException(path + ": cannot set " + f.getName() + ": " + e, e);
-                }
+        for (ConfigMembers.Member m : ConfigMembers.of(type)) {
+            Object value = field(json, m, path);
+            if (value == null && m.raw().isPrimitive()) {
+                continue;
+            }
+            Field f = (Field) m.element();
+            try {
+                f.setAccessible(true);
+                f.set(instance, value);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new ConfigException(path + ": cannot set " + f.getName() + ": " + e, e);
             }
         }
         return instance;
     }
 
-    private static Object field(JsonObject json, AnnotatedElement element, String javaName, Class<?> raw,
-                                Type generic, String path) {
-        Name name = element.getAnnotation(Name.class);
-        String kongName = name != null ? name.value() : FieldNames.toKong(javaName);
-        String fieldPath = path + "." + kongName;
-        JsonElement value = json.get(kongName);
+    private static Object field(JsonObject json, ConfigMembers.Member m, String path) {
+        ConfigField f = m.field();
+        String fieldPath = path + "." + f.name();
+        if (ConfigField.isRefused(m.raw().getName())) {
+            throw new ConfigException(fieldPath + " " + ConfigField.noKongType(m.raw().getName()));
+        }
+        JsonElement value = json.get(f.name());
         if (value == null || value.isJsonNull()) {
-            Default dflt = element.getAnnotation(Default.class);
-            if (dflt != null) {
-                value = raw == String.class || raw.isEnum() ? new JsonPrimitive(dflt.value())
-                        : parseDefault(dflt.value(), fieldPath);
+            try {
+                value = f.defaultValue();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(fieldPath + ": " + e.getMessage(), e);
             }
         }
-        Object converted = convert(value, generic, fieldPath);
-        if (converted == null && raw.isPrimitive()) {
-            return zero(raw);
+        Object converted = convert(value, m.generic(), fieldPath);
+        if (converted == null && m.raw().isPrimitive()) {
+            return zero(m.raw());
         }
         return converted;
-    }
-
-    private static JsonElement parseDefault(String text, String path) {
-        try {
-            return JsonParser.parseString(text);
-        } catch (RuntimeException e) {
-            throw new ConfigException(path + ": @Default(\"" + text + "\") is not JSON", e);
-        }
     }
 
     private static List<Object> list(JsonElement e, Type elementType, String path) {

@@ -32,7 +32,7 @@ class ConfigDecoderTest {
 
     enum Mode { allow, deny }
 
-    record Primitives(int i, long l, short s, byte b, double d, float f, boolean bool, char c,
+    record Primitives(int i, long l, short s, byte b, double d, float f, boolean bool,
                       Integer boxed, Boolean boxedBool) {
     }
 
@@ -155,15 +155,26 @@ class ConfigDecoderTest {
     @Test
     void primitivesWithMissingValuesAreZero() {
         Primitives p = decode(Primitives.class, "{}");
-        assertEquals(new Primitives(0, 0L, (short) 0, (byte) 0, 0.0, 0f, false, '\0', null, null), p);
+        assertEquals(new Primitives(0, 0L, (short) 0, (byte) 0, 0.0, 0f, false, null, null), p);
         assertEquals(p, decode(Primitives.class, "{\"i\":null,\"l\":null,\"d\":null,\"bool\":null,\"boxed\":null}"));
+    }
+
+    /** The processor refuses a char field (no Kong type); so does the decoder, with the model's words. */
+    @Test
+    void aCharFieldIsRefusedWhateverItsValue() {
+        record Letter(char letter) {
+        }
+        String why = "config.letter " + io.kjps.model.ConfigField.noKongType("char");
+        assertEquals(why, assertThrows(ConfigException.class, () -> decode(Letter.class, "{\"letter\":\"x\"}"))
+                .getMessage());
+        assertEquals(why, assertThrows(ConfigException.class, () -> decode(Letter.class, "{}")).getMessage());
     }
 
     @Test
     void primitivesWithValues() {
         Primitives p = decode(Primitives.class, "{\"i\":-3,\"l\":9007199254740993,\"s\":300,\"b\":-128,\"d\":2,"
                 + "\"f\":0.5,\"bool\":true,\"boxed\":2.0,\"boxed_bool\":false}");
-        assertEquals(new Primitives(-3, 9007199254740993L, (short) 300, (byte) -128, 2.0, 0.5f, true, '\0', 2,
+        assertEquals(new Primitives(-3, 9007199254740993L, (short) 300, (byte) -128, 2.0, 0.5f, true, 2,
                 false), p);
         assertEquals(1000L, decode(Primitives.class, "{\"l\":1e3}").l(), "an integral exponent form");
     }
