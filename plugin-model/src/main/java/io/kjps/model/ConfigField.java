@@ -1,9 +1,13 @@
 package io.kjps.model;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,13 +30,27 @@ import java.util.Set;
  *       an enum constant), and JSON for every other type.</li>
  * </ul>
  *
- * @param member the Java name of the record component or field
- * @param name the Kong field name
+ * <p>The processor writes the resolved fields of a plugin's config into its descriptor ({@code "Config"}, see
+ * {@link PluginDescriptor}); the decoder then follows them instead of reading the annotations again.
+ *
+ * @param member the Java name of the record component or field ({@code null} for an element or value type)
+ * @param name the Kong field name ({@code null} for an element or value type)
  * @param type the Kong type ({@code string}, {@code boolean}, {@code integer}, {@code number}, {@code array},
  *             {@code set}, {@code map} or {@code record})
- * @param defaultText the {@code @Default} text as written, or {@code null} for none
+ * @param defaultText the {@code @Default} text (the value itself for a {@code string}, else JSON), or {@code null}
+ * @param fields a {@code record}'s fields, else empty
+ * @param elements an {@code array}'s or {@code set}'s element type, else {@code null}
+ * @param values a {@code map}'s value type, else {@code null}
  */
-public record ConfigField(String member, String name, String type, String defaultText) {
+public record ConfigField(String member, String name, String type, String defaultText, List<ConfigField> fields,
+                          ConfigField elements, ConfigField values) {
+
+    /**
+     * Keeps the fields unmodifiable.
+     */
+    public ConfigField {
+        fields = fields == null ? List.of() : List.copyOf(fields);
+    }
 
     /** What a config type may contain, for messages. */
     public static final String SUPPORTED = "supported are String, enums, boolean, byte/short/int/long, float/double "
@@ -66,7 +84,83 @@ public record ConfigField(String member, String name, String type, String defaul
      * @return the field
      */
     public static ConfigField of(String member, String nameAnnotation, String type, String defaultText) {
-        return new ConfigField(member, kongName(member, nameAnnotation), type, defaultText);
+        return new ConfigField(member, kongName(member, nameAnnotation), type, defaultText, List.of(), null, null);
+    }
+
+    /**
+     * @param type a Kong type
+     * @param fields a record's fields, else empty
+     * @param elements an array's or set's element type, else {@code null}
+     * @param values a map's value type, else {@code null}
+     * @return the shape of an element or value type (no member, name or default)
+     */
+    public static ConfigField shape(String type, List<ConfigField> fields, ConfigField elements, ConfigField values) {
+        return new ConfigField(null, null, type, null, fields, elements, values);
+    }
+
+    /**
+     * @return this field as the descriptor holds it: {@code {"Member","Name","Type","Default","Fields","Elements",
+     *         "Values"}}, each only when it has a value
+     */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        if (member != null) {
+            o.addProperty("Member", member);
+            o.addProperty("Name", name);
+        }
+        o.addProperty("Type", type);
+        if (defaultText != null) {
+            o.addProperty("Default", defaultText);
+        }
+        if (!fields.isEmpty()) {
+            JsonArray a = new JsonArray(fields.size());
+            fields.forEach(f -> a.add(f.toJson()));
+            o.add("Fields", a);
+        }
+        if (elements != null) {
+            o.add("Elements", elements.toJson());
+        }
+        if (values != null) {
+            o.add("Values", values.toJson());
+        }
+        return o;
+    }
+
+    /**
+     * @param json a field as {@link #toJson()} writes it
+     * @param named whether it is a member (with {@code Member} and {@code Name}) rather than an element or value
+     * @return the field
+     * @throws IllegalArgumentException when it is not one
+     */
+    public static ConfigField fromJson(JsonElement json, boolean named) {
+        if (!(json instanceof JsonObject o)) {
+            throw new IllegalArgumentException("a config field must be an object, got " + json);
+        }
+        String member = named ? string(o, "Member", false) : null;
+        String name = named ? string(o, "Name", false) : null;
+        String type = string(o, "Type", false);
+        List<ConfigField> fields = new ArrayList<>();
+        JsonElement list = o.get("Fields");
+        if (list != null) {
+            if (!list.isJsonArray()) {
+                throw new IllegalArgumentException("the Fields of a config field must be an array");
+            }
+            list.getAsJsonArray().forEach(f -> fields.add(fromJson(f, true)));
+        }
+        return new ConfigField(member, name, type, string(o, "Default", true), fields,
+                o.has("Elements") ? fromJson(o.get("Elements"), false) : null,
+                o.has("Values") ? fromJson(o.get("Values"), false) : null);
+    }
+
+    private static String string(JsonObject o, String key, boolean optional) {
+        JsonElement e = o.get(key);
+        if (e == null && optional) {
+            return null;
+        }
+        if (!(e instanceof JsonPrimitive p) || !p.isString()) {
+            throw new IllegalArgumentException("a config field needs a string " + key + ", got " + o);
+        }
+        return p.getAsString();
     }
 
     /**

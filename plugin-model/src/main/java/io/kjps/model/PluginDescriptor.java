@@ -22,10 +22,13 @@ import java.util.List;
  * plugin code to learn about a plugin. The format, one compact line of UTF-8 JSON:
  * <pre>{@code
  * {"Kong":{"Name":"<name>","Version":"<version>","Priority":<int>,"Phases":[...],"Schema":{...}},
- *  "Handler":"<binary name of the handler class>","ConfigType":"<binary name of the config type>" or null}
+ *  "Handler":"<binary name of the handler class>","ConfigType":"<binary name of the config type>" or null,
+ *  "Config":[<resolved config fields>]}
  * }</pre>
  * {@code Kong} is exactly the per-plugin object of Kong's {@code query_cmd} dump, printed by {@code -dump} as it is
- * here.
+ * here. {@code Config} holds the config type's fields as the processor resolved them ({@link ConfigField}), for
+ * the decoder to follow; a descriptor written before it existed has none, and the decoder then resolves the fields
+ * by the same rules at run time.
  *
  * <p>{@link #parse(String)} is the one reader and {@link #toJson()} the one writer. Both hold the descriptor to
  * {@link PluginRules}: a descriptor that breaks a rule is refused with the rule's words, after the value's name.
@@ -38,9 +41,11 @@ import java.util.List;
  * @param schemaJson the {@code Schema} as compact JSON text
  * @param handlerClass binary name of the handler class
  * @param configType binary name of the config type, or {@code null} for none
+ * @param config the config type's fields as the processor resolved them, or {@code null} when the descriptor does
+ *               not say
  */
 public record PluginDescriptor(String name, String version, int priority, List<String> phases, String kongJson,
-                               String schemaJson, String handlerClass, String configType) {
+                               String schemaJson, String handlerClass, String configType, List<ConfigField> config) {
 
     /**
      * Makes a descriptor from its parts, checked as {@link #parse(String)} checks them.
@@ -52,11 +57,13 @@ public record PluginDescriptor(String name, String version, int priority, List<S
      * @param schemaJson the Kong schema as JSON text (an object)
      * @param handlerClass binary name of the handler class
      * @param configType binary name of the config type, or {@code null}
+     * @param config the config type's resolved fields, or {@code null}
      * @return the descriptor
      * @throws IllegalArgumentException when a part breaks a rule
      */
     public static PluginDescriptor of(String name, String version, int priority, List<String> phases,
-                                      String schemaJson, String handlerClass, String configType) {
+                                      String schemaJson, String handlerClass, String configType,
+                                      List<ConfigField> config) {
         JsonObject kong = new JsonObject();
         kong.addProperty("Name", name);
         kong.addProperty("Version", version);
@@ -69,6 +76,7 @@ public record PluginDescriptor(String name, String version, int priority, List<S
         root.add("Kong", kong);
         root.addProperty("Handler", handlerClass);
         root.add("ConfigType", configType == null ? JsonNull.INSTANCE : new JsonPrimitive(configType));
+        addConfig(root, config);
         return from(root);
     }
 
@@ -100,7 +108,16 @@ public record PluginDescriptor(String name, String version, int priority, List<S
         root.add("Kong", kong());
         root.addProperty("Handler", handlerClass);
         root.add("ConfigType", configType == null ? JsonNull.INSTANCE : new JsonPrimitive(configType));
+        addConfig(root, config);
         return root.toString();
+    }
+
+    private static void addConfig(JsonObject root, List<ConfigField> config) {
+        if (config != null) {
+            JsonArray fields = new JsonArray(config.size());
+            config.forEach(f -> fields.add(f.toJson()));
+            root.add("Config", fields);
+        }
     }
 
     /** @return a new copy of the {@code Kong} object, numbers as written */
@@ -147,9 +164,21 @@ public record PluginDescriptor(String name, String version, int priority, List<S
                 && !(config instanceof JsonPrimitive p && p.isString())) {
             throw new IllegalArgumentException("\"ConfigType\" must be a class name or null");
         }
+        List<ConfigField> fields = null;
+        JsonElement resolved = root.getAsJsonObject().get("Config");
+        if (resolved != null) {
+            if (!resolved.isJsonArray()) {
+                throw new IllegalArgumentException("\"Config\" must be an array of config fields");
+            }
+            fields = new ArrayList<>();
+            for (JsonElement f : resolved.getAsJsonArray()) {
+                fields.add(ConfigField.fromJson(f, true));
+            }
+            fields = List.copyOf(fields);
+        }
         return new PluginDescriptor(name, version, priorityValue.intValueExact(), List.copyOf(phases),
                 kong.toString(), schema.toString(), handler,
-                config == null || config.isJsonNull() ? null : config.getAsString());
+                config == null || config.isJsonNull() ? null : config.getAsString(), fields);
     }
 
     private static void check(String what, String problem) {

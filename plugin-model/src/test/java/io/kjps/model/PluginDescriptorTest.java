@@ -110,10 +110,10 @@ class PluginDescriptorTest {
         assertEquals(BLOCK, PluginDescriptor.parse(BLOCK).toJson());
         PluginDescriptor d = PluginDescriptor.parse(PDKCHECK);
         assertEquals(d, PluginDescriptor.of(d.name(), d.version(), d.priority(), d.phases(), d.schemaJson(),
-                d.handlerClass(), d.configType()));
+                d.handlerClass(), d.configType(), null));
         assertEquals("{\"Kong\":{\"Name\":\"n\",\"Version\":\"1\",\"Priority\":-3,\"Phases\":[],\"Schema\":"
                 + "{\"gt\":0.5,\"big\":1e21}},\"Handler\":\"h\",\"ConfigType\":null}",
-                PluginDescriptor.of("n", "1", -3, List.of(), "{\"gt\":0.5,\"big\":1e21}", "h", null).toJson(),
+                PluginDescriptor.of("n", "1", -3, List.of(), "{\"gt\":0.5,\"big\":1e21}", "h", null, null).toJson(),
                 "numbers as the processor formatted them");
     }
 
@@ -121,10 +121,10 @@ class PluginDescriptorTest {
     void theWriterRefusesWhatTheReaderRefuses() {
         assertEquals("plugin n version \"1.0.0.0\" " + PluginRules.versionProblem("1.0.0.0"),
                 assertThrows(IllegalArgumentException.class, () -> PluginDescriptor.of("n", "1.0.0.0", 1, List.of(),
-                        "{}", "h", null)).getMessage());
+                        "{}", "h", null, null)).getMessage());
         assertEquals("plugin n phase \"header_filter\" " + PluginRules.phaseProblem("header_filter"),
                 assertThrows(IllegalArgumentException.class, () -> PluginDescriptor.of("n", "1", 1,
-                        List.of("header_filter"), "{}", "h", null)).getMessage());
+                        List.of("header_filter"), "{}", "h", null, null)).getMessage());
     }
 
     @Test
@@ -151,5 +151,30 @@ class PluginDescriptorTest {
         assertEquals("plugin n version \"v1\" " + PluginRules.versionProblem("v1"),
                 failure(kong("\"n\"", "\"v1\"", "1", "[]", "{}")));
         assertEquals("0.1", PluginDescriptor.parse(kong("\"n\"", "\"0.1\"", "1", "[]", "{}")).version());
+    }
+
+    @Test
+    void resolvedConfigFieldsRoundTrip() {
+        ConfigField inner = ConfigField.of("perMinute", null, "integer", "7");
+        List<ConfigField> config = List.of(
+                ConfigField.of("url", "base_url", "string", "http://x"),
+                new ConfigField("limits", "limits", "array", "[]", List.of(), ConfigField.shape("record",
+                        List.of(inner), null, null), null),
+                new ConfigField("headers", "headers", "map", null, List.of(), null,
+                        ConfigField.shape("string", List.of(), null, null)));
+        PluginDescriptor d = PluginDescriptor.of("n", "1", 1, List.of("access"), "{}", "h", "C", config);
+        assertEquals(config, d.config());
+        String json = d.toJson();
+        assertTrue(json.endsWith(",\"ConfigType\":\"C\",\"Config\":[{\"Member\":\"url\",\"Name\":\"base_url\","
+                + "\"Type\":\"string\",\"Default\":\"http://x\"},{\"Member\":\"limits\",\"Name\":\"limits\","
+                + "\"Type\":\"array\",\"Default\":\"[]\",\"Elements\":{\"Type\":\"record\",\"Fields\":[{\"Member\":"
+                + "\"perMinute\",\"Name\":\"per_minute\",\"Type\":\"integer\",\"Default\":\"7\"}]}},{\"Member\":"
+                + "\"headers\",\"Name\":\"headers\",\"Type\":\"map\",\"Values\":{\"Type\":\"string\"}}]}"), json);
+        assertEquals(d, PluginDescriptor.parse(json));
+        assertNull(PluginDescriptor.parse(BLOCK).config(), "a descriptor from before Config");
+        assertEquals("\"Config\" must be an array of config fields", failure(BLOCK.replace("\"ConfigType\":null",
+                "\"ConfigType\":null,\"Config\":{}")));
+        assertTrue(failure(BLOCK.replace("\"ConfigType\":null", "\"ConfigType\":null,\"Config\":[{\"Type\":1}]"))
+                .startsWith("a config field needs a string Member"));
     }
 }

@@ -42,10 +42,23 @@ final class ConfigJson {
      *         key that is not a string, enum, number or boolean, a JDK type other than the ones above, or a cycle)
      */
     static String write(Object config) {
-        return value(config, "config", 0).toString();
+        return value(config, null, "config", 0).toString();
     }
 
-    private static JsonElement value(Object v, String path, int depth) {
+    /**
+     * @param config the config object
+     * @param resolved its fields as the processor resolved them (the descriptor's {@code Config}), or {@code null}
+     * @return its JSON text, by the names the decoder follows
+     * @throws IllegalArgumentException as {@link #write(Object)}, and when the object's type and the resolved fields
+     *         do not name the same members
+     */
+    static String write(Object config, List<ConfigField> resolved) {
+        return value(config, resolved == null ? null : ConfigField.shape("record", resolved, null, null), "config", 0)
+                .toString();
+    }
+
+    /** @param shape the value's resolved shape, or {@code null} to resolve records from their type */
+    private static JsonElement value(Object v, ConfigField shape, String path, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException(path + ": nested more than " + MAX_DEPTH + " levels (a cycle?)");
         }
@@ -68,26 +81,26 @@ final class ConfigJson {
             JsonObject o = new JsonObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = key(e.getKey(), path);
-                o.add(key, value(e.getValue(), path + "." + key, depth + 1));
+                o.add(key, value(e.getValue(), shape == null ? null : shape.values(), path + "." + key, depth + 1));
             }
             return o;
         } else if (v instanceof Collection<?> c) {
-            return array(new ArrayList<>(c), path, depth);
+            return array(new ArrayList<>(c), shape, path, depth);
         } else if (v.getClass().isArray()) {
             List<Object> items = new ArrayList<>();
             for (int i = 0; i < Array.getLength(v); i++) {
                 items.add(Array.get(v, i));
             }
-            return array(items, path, depth);
+            return array(items, shape, path, depth);
         } else if (v.getClass().isRecord()) {
-            return fields(v, path, depth);
+            return fields(v, shape, path, depth);
         }
         String type = v.getClass().getName();
         if (ConfigField.isJdkPackage(v.getClass().getPackageName())) {
             throw new IllegalArgumentException(path + ": a " + type + " is not a config value (use strings, numbers,"
                     + " booleans, enums, lists, sets, maps, arrays, records or classes with fields)");
         }
-        return fields(v, path, depth);
+        return fields(v, shape, path, depth);
     }
 
     private static String key(Object k, String path) {
@@ -102,18 +115,25 @@ final class ConfigJson {
                 + (k == null ? "null" : k.getClass().getName()));
     }
 
-    private static JsonArray array(List<Object> items, String path, int depth) {
+    private static JsonArray array(List<Object> items, ConfigField shape, String path, int depth) {
         JsonArray a = new JsonArray();
         for (int i = 0; i < items.size(); i++) {
-            a.add(value(items.get(i), path + "[" + (i + 1) + "]", depth + 1));
+            a.add(value(items.get(i), shape == null ? null : shape.elements(), path + "[" + (i + 1) + "]",
+                    depth + 1));
         }
         return a;
     }
 
     /** A record's components or a class's fields, as {@link ConfigMembers} lists them. */
-    private static JsonObject fields(Object v, String path, int depth) {
+    private static JsonObject fields(Object v, ConfigField shape, String path, int depth) {
         JsonObject o = new JsonObject();
-        for (ConfigMembers.Member m : ConfigMembers.of(v.getClass())) {
+        List<ConfigMembers.Member> members;
+        try {
+            members = ConfigMembers.of(v.getClass(), shape == null ? null : shape.fields());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+        for (ConfigMembers.Member m : members) {
             String name = m.field().name();
             Object value;
             try {
@@ -143,6 +163,6 @@ final class ConfigJson {
         if (ConfigField.isRefused(m.raw().getName())) {
             throw new IllegalArgumentException(path + " " + ConfigField.noKongType(m.raw().getName()));
         }
-        return value(value, path, depth + 1);
+        return value(value, m.resolved() ? m.field() : null, path, depth + 1);
     }
 }

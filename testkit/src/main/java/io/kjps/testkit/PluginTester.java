@@ -177,7 +177,7 @@ public final class PluginTester<C> {
      */
     public PluginTester<C> config(C config) {
         Objects.requireNonNull(config, "config: leave config(...) out for a config with every default");
-        this.configJson = ConfigJson.write(config);
+        this.configJson = ConfigJson.write(config, descriptor.config());
         return this;
     }
 
@@ -232,7 +232,8 @@ public final class PluginTester<C> {
         FakeRequest.Builder b = FakeRequest.builder().echoUpstream();
         request.accept(b);
         FakeRequest fake = b.build();
-        ServedPlugin served = new ServedPlugin(descriptor, plugin, ConfigDecoder.forType(configType()),
+        ServedPlugin served = new ServedPlugin(descriptor, plugin,
+                ConfigDecoder.forType(configType(), descriptor.config()),
                 "test kit " + plugin.getClass().getName());
         PluginRegistry registry = new PluginRegistry();
         registry.register(served, this);

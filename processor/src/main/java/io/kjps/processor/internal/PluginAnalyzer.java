@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.kjps.model.ConfigField;
 import io.kjps.model.PluginDescriptor;
 import io.kjps.model.PluginRules;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -63,7 +64,33 @@ public final class PluginAnalyzer {
             Map<String, Object> configEntry = new LinkedHashMap<>();
             configEntry.put("config", config.schema());
             schema.put("fields", List.of(configEntry));
-            return PluginDescriptor.of(name, version, priority, phases, Json.write(schema), handler, configType);
+            return PluginDescriptor.of(name, version, priority, phases, Json.write(schema), handler, configType,
+                    configType == null ? null : resolved(config));
+        }
+
+        /** The fields as the decoder follows them: the processor is the only code that reads the annotations. */
+        private static List<ConfigField> resolved(KongType.Record record) {
+            List<ConfigField> out = new ArrayList<>();
+            for (KongType.Field f : record.fields()) {
+                Object dflt = f.attributes().get("default");
+                String defaultText = !f.attributes().containsKey("default") ? null
+                        : ConfigField.defaultIsText(f.type().kong()) ? (String) dflt : Json.write(dflt);
+                ConfigField shape = shape(f.type());
+                out.add(new ConfigField(f.element().getSimpleName().toString(), f.name(), f.type().kong(),
+                        defaultText, shape.fields(), shape.elements(), shape.values()));
+            }
+            return out;
+        }
+
+        private static ConfigField shape(KongType type) {
+            if (type instanceof KongType.Record r) {
+                return ConfigField.shape(r.kong(), resolved(r), null, null);
+            } else if (type instanceof KongType.Collection c) {
+                return ConfigField.shape(c.kong(), List.of(), shape(c.elements()), null);
+            } else if (type instanceof KongType.MapType m) {
+                return ConfigField.shape(m.kong(), List.of(), null, shape(m.values()));
+            }
+            return ConfigField.shape(type.kong(), List.of(), null, null);
         }
     }
 

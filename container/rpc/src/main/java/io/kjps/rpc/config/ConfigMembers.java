@@ -9,13 +9,17 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The members of a config class at run time, resolved by the plugin model's rules ({@link ConfigField}): which
- * members make the config, in which order, and each one's Kong name, Kong type and default. The decoder reads
- * Kong's config by them and the test kit writes a config object by them, so the two agree with each other and with
- * the schema the processor wrote.
+ * The members of a config class at run time, with their resolved fields ({@link ConfigField}): which members make
+ * the config, in which order, and each one's Kong name, Kong type and default. Given the fields the processor
+ * resolved (the descriptor's {@code Config}) it follows them and reads no annotation; without them (a descriptor
+ * from before they were written, a test) it resolves them by the plugin model's rules. The decoder reads Kong's
+ * config and the test kit writes a config object by these members, so the two agree with each other and with the
+ * schema the processor wrote.
  */
 public final class ConfigMembers {
 
@@ -26,8 +30,15 @@ public final class ConfigMembers {
      * @param element the record component or field, for reading and writing it
      * @param raw its class
      * @param generic its generic type
+     * @param resolved whether {@code field} comes from the processor, with the shapes of nested records,
+     *                 elements and values ({@code false}: those are resolved from their types in turn)
      */
-    public record Member(ConfigField field, AnnotatedElement element, Class<?> raw, Type generic) {
+    public record Member(ConfigField field, AnnotatedElement element, Class<?> raw, Type generic,
+                         boolean resolved) {
+    }
+
+    /** A record component or field before it is resolved. */
+    private record Slot(AnnotatedElement element, String javaName, Class<?> raw, Type generic) {
     }
 
     private ConfigMembers() {
@@ -35,13 +46,54 @@ public final class ConfigMembers {
 
     /**
      * @param type a record or a class
-     * @return its config members: a record's components in order, a class's fields (superclasses' first)
+     * @return its config members, resolved by the model's rules from the type and its annotations: a record's
+     *         components in order, a class's fields (superclasses' first)
      */
     public static List<Member> of(Class<?> type) {
         List<Member> out = new ArrayList<>();
+        for (Slot s : slots(type)) {
+            Name name = s.element().getAnnotation(Name.class);
+            Default dflt = s.element().getAnnotation(Default.class);
+            out.add(new Member(ConfigField.of(s.javaName(), name == null ? null : name.value(), kongType(s.raw()),
+                    dflt == null ? null : dflt.value()), s.element(), s.raw(), s.generic(), false));
+        }
+        return out;
+    }
+
+    /**
+     * @param type a record or a class
+     * @param resolved its fields as the processor resolved them, or {@code null} to resolve them here
+     * @return its config members, in the type's order, each with the field that names it
+     * @throws IllegalArgumentException when the type and the resolved fields do not name the same members (the
+     *         class changed after its descriptor was written)
+     */
+    public static List<Member> of(Class<?> type, List<ConfigField> resolved) {
+        if (resolved == null) {
+            return of(type);
+        }
+        Map<String, ConfigField> byMember = new LinkedHashMap<>();
+        resolved.forEach(f -> byMember.put(f.member(), f));
+        List<Member> out = new ArrayList<>();
+        for (Slot s : slots(type)) {
+            ConfigField f = byMember.remove(s.javaName());
+            if (f == null) {
+                throw new IllegalArgumentException(type.getName() + " has member " + s.javaName()
+                        + ", which its plugin descriptor does not describe: rebuild the plugin");
+            }
+            out.add(new Member(f, s.element(), s.raw(), s.generic(), true));
+        }
+        if (!byMember.isEmpty()) {
+            throw new IllegalArgumentException("the plugin descriptor describes " + byMember.keySet() + ", which "
+                    + type.getName() + " does not have: rebuild the plugin");
+        }
+        return out;
+    }
+
+    private static List<Slot> slots(Class<?> type) {
+        List<Slot> out = new ArrayList<>();
         if (type.isRecord()) {
             for (RecordComponent c : type.getRecordComponents()) {
-                out.add(member(c, c.getName(), c.getType(), c.getGenericType()));
+                out.add(new Slot(c, c.getName(), c.getType(), c.getGenericType()));
             }
             return out;
         }
@@ -53,18 +105,11 @@ public final class ConfigMembers {
             for (Field f : c.getDeclaredFields()) {
                 int mod = f.getModifiers();
                 if (ConfigField.isConfigField(Modifier.isStatic(mod), Modifier.isTransient(mod), f.isSynthetic())) {
-                    out.add(member(f, f.getName(), f.getType(), f.getGenericType()));
+                    out.add(new Slot(f, f.getName(), f.getType(), f.getGenericType()));
                 }
             }
         }
         return out;
-    }
-
-    private static Member member(AnnotatedElement e, String javaName, Class<?> raw, Type generic) {
-        Name name = e.getAnnotation(Name.class);
-        Default dflt = e.getAnnotation(Default.class);
-        return new Member(ConfigField.of(javaName, name == null ? null : name.value(), kongType(raw),
-                dflt == null ? null : dflt.value()), e, raw, generic);
     }
 
     /**

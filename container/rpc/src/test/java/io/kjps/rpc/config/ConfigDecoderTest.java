@@ -372,4 +372,39 @@ class ConfigDecoderTest {
         assertEquals(want, ConfigDecoder.forType(Object.class).decode("{\"a\":1,\"b\":[\"x\"]}"));
         assertEquals(Map.of("a", 1L), ConfigDecoder.forType(Map.class).decode("{\"a\":1}"));
     }
+
+    record Limit(int perMinute) {
+    }
+
+    record Resolved(@Name("ignored") String url, List<Limit> limits, Map<String, Limit> byRoute) {
+    }
+
+    /**
+     * With the descriptor's resolved fields the decoder follows them, names and defaults included, and reads no
+     * annotation: here the descriptor says {@code base_url} although the class says {@code @Name("ignored")}.
+     */
+    @Test
+    void followsTheResolvedFieldsOfTheDescriptor() {
+        io.kjps.model.ConfigField limit = io.kjps.model.ConfigField.shape("record",
+                List.of(io.kjps.model.ConfigField.of("perMinute", null, "integer", "60")), null, null);
+        List<io.kjps.model.ConfigField> resolved = List.of(
+                io.kjps.model.ConfigField.of("url", "base_url", "string", "http://d"),
+                new io.kjps.model.ConfigField("limits", "limits", "array", "[{}]", List.of(), limit, null),
+                new io.kjps.model.ConfigField("byRoute", "by_route", "map", null, List.of(), null, limit));
+        ConfigDecoder decoder = ConfigDecoder.forType(Resolved.class, resolved);
+        assertEquals(new Resolved("http://d", List.of(new Limit(60)), Map.of("r", new Limit(60))),
+                decoder.decode("{\"ignored\":\"x\",\"by_route\":{\"r\":{}}}"));
+        assertEquals(new Resolved("http://x", List.of(new Limit(5)), null),
+                decoder.decode("{\"base_url\":\"http://x\",\"limits\":[{\"per_minute\":5}]}"));
+    }
+
+    @Test
+    void aDescriptorThatDoesNotFitTheClassIsAConfigError() {
+        List<io.kjps.model.ConfigField> stale = List.of(io.kjps.model.ConfigField.of("url", null, "string", null),
+                io.kjps.model.ConfigField.of("gone", null, "string", null));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigDecoder.forType(Resolved.class, stale).decode("{}"));
+        assertTrue(e.getMessage().startsWith("config: " + Resolved.class.getName() + " has member limits, which its "
+                + "plugin descriptor does not describe"), e.getMessage());
+    }
 }

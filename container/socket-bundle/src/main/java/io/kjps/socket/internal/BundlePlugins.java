@@ -66,7 +66,7 @@ final class BundlePlugins {
                         + descriptor.configType() + " of " + descriptor.name() + " cannot be loaded: " + e, e);
             }
         }
-        return new ServedPlugin(descriptor, handler, ConfigDecoder.forType(configType),
+        return new ServedPlugin(descriptor, handler, ConfigDecoder.forType(configType, descriptor.config()),
                 "bundle " + describe(bundle));
     }
 
