@@ -1,5 +1,8 @@
 package io.kjps.bench;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.model.PluginRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,9 +62,8 @@ final class Variants {
                         }
                         if (name.startsWith(DESCRIPTORS) && name.endsWith(PluginRules.DESCRIPTOR_SUFFIX)) {
                             String plugin = name.substring(DESCRIPTORS.length(), name.length() - PluginRules.DESCRIPTOR_SUFFIX.length());
-                            String text = new String(data, StandardCharsets.UTF_8)
-                                    .replace("\"" + plugin + "\"", "\"" + plugin + suffix + "\"");
-                            data = text.getBytes(StandardCharsets.UTF_8);
+                            data = renamed(PluginDescriptor.parse(new String(data, StandardCharsets.UTF_8)),
+                                    plugin + suffix).getBytes(StandardCharsets.UTF_8);
                             name = PluginRules.descriptorPath(plugin + suffix);
                             names.add(plugin + suffix);
                         } else if (name.startsWith("OSGI-INF/") && name.endsWith(".xml")) {
@@ -83,5 +85,13 @@ final class Variants {
             }
         }
         return names;
+    }
+
+    /** The descriptor under another name, in its Kong object and its schema's {@code name}. */
+    private static String renamed(PluginDescriptor d, String name) {
+        JsonObject schema = JsonParser.parseString(d.schemaJson()).getAsJsonObject();
+        schema.addProperty("name", name);
+        return PluginDescriptor.of(name, d.version(), d.priority(), d.phases(), schema.toString(), d.handlerClass(),
+                d.configType(), d.config()).toJson();
     }
 }

@@ -156,6 +156,13 @@ final class PluginJars {
         return withVersion(hotswapNumbered(n), "hotswap" + n, version);
     }
 
+    /** @return the numbered hotswap jar with its descriptor's priority replaced by {@code priority} (JSON text) */
+    static byte[] hotswapNumberedPriority(int n, String priority) throws IOException {
+        return rewrite(hotswapNumbered(n), PluginRules.descriptorPath("hotswap" + n), old ->
+                new String(old, StandardCharsets.UTF_8).replaceFirst("\"Priority\":-?[0-9]+",
+                        "\"Priority\":" + priority).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] withVersion(byte[] jar, String plugin, String version) throws IOException {
         return rewrite(jar, PluginRules.descriptorPath(plugin), old ->
                 new String(old, StandardCharsets.UTF_8).replace("\"Version\":\"1.0.0\"",

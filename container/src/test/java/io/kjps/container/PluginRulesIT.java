@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * One version rule for the whole server: a plugin whose version Kong keeps ({@code 0.1}, which the socket bundle
  * used to refuse) is listed by {@code -dump} and served; one Kong refuses ({@code 1.0.0.0}) is left out of the dump
- * and refused by the server, both with the plugin model's words.
+ * and refused by the server, both with the plugin model's words. The same for the priority rule: a descriptor
+ * whose priority Kong would refuse ({@code 1.5}; the processor cannot write one, an edited jar can) is skipped by
+ * {@code -dump} and refused by the server with the same words.
  */
 class PluginRulesIT {
 
@@ -32,7 +34,10 @@ class PluginRulesIT {
         Path deploy = Files.createDirectories(prefix.resolve("deploy"));
         PluginJars.deploy(deploy, "hotswap1.jar", PluginJars.hotswapNumberedVersion(1, "0.1"));
         PluginJars.deploy(deploy, "hotswap2.jar", PluginJars.hotswapNumberedVersion(2, "1.0.0.0"));
+        PluginJars.deploy(deploy, "hotswap3.jar", PluginJars.hotswapNumberedPriority(3, "1.5"));
         String refusal = "plugin hotswap2 version \"1.0.0.0\" " + PluginRules.versionProblem("1.0.0.0");
+        String priorityRefusal = "plugin hotswap3 priority 1.5 "
+                + PluginRules.priorityProblem(new java.math.BigDecimal("1.5"));
         assertTrue(refusal.contains("Kong refuses to load it"), refusal);
 
         // -dump: what Kong is offered
@@ -47,6 +52,7 @@ class PluginRulesIT {
         assertEquals("0.1", listed.get("Version").getAsString());
         String dumpWarnings = dump.err();
         assertTrue(dumpWarnings.contains(refusal + "; skipped"), dumpWarnings);
+        assertTrue(dumpWarnings.contains(priorityRefusal + "; skipped"), dumpWarnings);
 
         // the server: serves the first, refuses the second with the same words
         try (ServerProcess server = ServerProcess.start(prefix, "", List.of("-deploy", deploy.toString()), "hotswap1");
@@ -54,7 +60,10 @@ class PluginRulesIT {
                      Duration.ofSeconds(30))) {
             ServerProcess.await("the server refuses hotswap2", Duration.ofSeconds(30),
                     () -> server.logText().contains(refusal));
+            ServerProcess.await("the server refuses hotswap3", Duration.ofSeconds(30),
+                    () -> server.logText().contains(priorityRefusal));
             assertFalse(server.logText().contains("serving hotswap2 "), server.logText());
+            assertFalse(server.logText().contains("serving hotswap3 "), server.logText());
             KongEmulator kong = new KongEmulator(new KongClient(pool));
             long instance = kong.startInstance("hotswap1", "{\"greeting\":\"hi\"}");
             FakeRequest request = FakeRequest.builder().build();

@@ -100,6 +100,29 @@ public final class PluginRules {
     }
 
     /**
+     * The priority rule: a whole number that fits a Java {@code int}. Kong 3.x loads a plugin only when its
+     * {@code PRIORITY} is a number that is not NaN, not infinite and whole ({@code kong/db/dao/plugins.lua},
+     * {@code load_plugin_handler} / {@code valid_priority}: "PRIORITY field is not a valid integer number"); JSON
+     * gives Kong the number as written, so {@code 5} and {@code 5.0} are the same priority. Kong takes larger whole
+     * numbers too, but {@code @KongPlugin(priority)} is an {@code int}, so a descriptor outside that range was not
+     * written by the processor.
+     *
+     * @param priority the priority as a decimal number ({@code null} when there is none)
+     * @return {@code null} when it is valid, else why not
+     */
+    public static String priorityProblem(BigDecimal priority) {
+        if (priority == null || priority.stripTrailingZeros().scale() > 0) {
+            return "is not a priority Kong accepts: Kong loads a plugin only when its PRIORITY is a whole number";
+        }
+        if (priority.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+                || priority.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            return "is not a priority of @KongPlugin: a priority is an int, from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE;
+        }
+        return null;
+    }
+
+    /**
      * What Kong 3.x makes of a plugin's {@code VERSION} when it loads the plugin: its {@code valid_version} parses
      * the string with the {@code version} rock's lenient parser (the first run of digits and dots starting with a
      * digit; each dot-separated piece a number; a single trailing dot ignored), refuses four or more numbers, and

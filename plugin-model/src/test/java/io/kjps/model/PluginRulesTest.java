@@ -94,4 +94,29 @@ class PluginRulesTest {
     void descriptorPath() {
         assertEquals("META-INF/kong-java-pluginserver/plugins/hello.json", PluginRules.descriptorPath("hello"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "-1", "1000", "2147483647", "-2147483648", "5.0", "1e3", "-0"})
+    void wholePrioritiesInIntRangeAreAccepted(String priority) {
+        assertNull(PluginRules.priorityProblem(new java.math.BigDecimal(priority)), priority);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "-0.5", "0.0000001", "1000.01"})
+    void fractionalPrioritiesAreRefusedAsKongDoes(String priority) {
+        assertEquals("is not a priority Kong accepts: Kong loads a plugin only when its PRIORITY is a whole number",
+                PluginRules.priorityProblem(new java.math.BigDecimal(priority)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2147483648", "-2147483649", "1e10"})
+    void prioritiesOutsideTheAnnotationsIntAreRefused(String priority) {
+        assertTrue(PluginRules.priorityProblem(new java.math.BigDecimal(priority))
+                .startsWith("is not a priority of @KongPlugin: a priority is an int"));
+    }
+
+    @Test
+    void noPriorityIsRefused() {
+        assertNotNull(PluginRules.priorityProblem(null));
+    }
 }

@@ -1,7 +1,6 @@
 package io.kjps.processor;
 
 import io.kjps.model.PluginRules;
-import io.kjps.processor.internal.Json;
 import io.kjps.processor.internal.PluginAnalyzer;
 import io.kjps.processor.internal.Problems;
 import java.io.IOException;
@@ -30,13 +29,9 @@ import javax.tools.StandardLocation;
  * {@code @io.kjps.plugin.KongPlugin} it checks the plugin at build time and writes the metadata Kong asks the
  * server for, so that the server's {@code -dump} never runs plugin code.
  *
- * <p>For each plugin it writes the class-path resource {@code META-INF/kong-java-pluginserver/plugins/<name>.json}:
- * <pre>{@code
- * {"Kong":{"Name":"<name>","Version":"<version>","Priority":<int>,"Phases":[...],"Schema":{...}},
- *  "Handler":"<binary name of the handler class>","ConfigType":"<binary name of the config type, or null>"}
- * }</pre>
- * (compact, UTF-8, on one line). {@code Kong} is exactly the per-plugin object of Kong's {@code query_cmd} dump;
- * {@code Schema} is {@code {"name":"<name>","fields":[{"config":{"type":"record","fields":[...]}}]}}.
+ * <p>For each plugin it writes the class-path resource {@code META-INF/kong-java-pluginserver/plugins/<name>.json},
+ * the plugin model's {@code io.kjps.model.PluginDescriptor}. {@code Schema} is
+ * {@code {"name":"<name>","fields":[{"config":{"type":"record","fields":[...]}}]}}.
  *
  * <p>Checks, each failing the build with an error on the offending element: the name (lower-case letters, digits,
  * {@code -}, {@code _}), the version (one to three numeric parts), the class (concrete, public, implementing
@@ -131,7 +126,7 @@ public final class KongPluginProcessor extends AbstractProcessor {
 
     private void write(TypeElement type, PluginAnalyzer.Plugin plugin) {
         String path = PluginRules.descriptorPath(plugin.name());
-        byte[] bytes = Json.write(plugin.document()).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = plugin.descriptor().toJson().getBytes(StandardCharsets.UTF_8);
         try {
             FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", path, type);
             try (OutputStream out = file.openOutputStream()) {

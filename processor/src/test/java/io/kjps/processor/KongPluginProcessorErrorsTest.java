@@ -131,7 +131,7 @@ class KongPluginProcessorErrorsTest {
                 error("@Match(\"\") String s", "@Match of config field 's'", "needs a Lua pattern"),
                 // defaults
                 error("@Default(\"[1,\") List<Integer> xs", "@Default(\"[1,\") of config field 'xs'",
-                        "is not valid JSON (unexpected end of text at offset 3): the default of a field of Kong type "
+                        "is not valid JSON (End of input at line 1 column 4 path $[1]): the default of a field of Kong type "
                         + "array is written as JSON, e.g. \"[]\""),
                 error("@Default(\"seven\") int n", "@Default(\"seven\") of config field 'n'",
                         "is not valid JSON", "e.g. \"7\""),

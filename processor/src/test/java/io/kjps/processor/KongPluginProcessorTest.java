@@ -179,7 +179,9 @@ class KongPluginProcessorTest {
     static final String HELLO_JSON = "{\"Kong\":{\"Name\":\"hello\",\"Version\":\"0.1.0\",\"Priority\":1000,"
             + "\"Phases\":[\"access\"],\"Schema\":{\"name\":\"hello\",\"fields\":[{\"config\":{\"type\":\"record\","
             + "\"fields\":[{\"greeting\":{\"type\":\"string\",\"default\":\"hi\"}}]}}]}},"
-            + "\"Handler\":\"test.Hello\",\"ConfigType\":\"test.Hello$Config\"}";
+            + "\"Handler\":\"test.Hello\",\"ConfigType\":\"test.Hello$Config\""
+                + ",\"Config\":[{\"Member\":\"greeting\",\"Name\":\"greeting\",\"Type\":\"string\",\"Default\":\"hi\"}]"
+                + "}";
 
     /**
      * @param plugin a plugin of the recordings
@@ -233,7 +235,12 @@ class KongPluginProcessorTest {
         String json = compile(PDKCHECK).assertClean().plugin("pdkcheck");
         assertEquals("{\"Kong\":{\"Name\":\"pdkcheck\",\"Version\":\"0.1.0\",\"Priority\":500,"
                 + "\"Phases\":[\"access\",\"response\",\"log\"],\"Schema\":" + PDKCHECK_SCHEMA + "},"
-                + "\"Handler\":\"test.PdkCheck\",\"ConfigType\":\"test.PdkCheck$Config\"}", json);
+                + "\"Handler\":\"test.PdkCheck\",\"ConfigType\":\"test.PdkCheck$Config\""
+                + ",\"Config\":[{\"Member\":\"tag\",\"Name\":\"tag\",\"Type\":\"string\",\"Default\":\"dflt\"},{\"Membe"
+                + "r\":\"list\",\"Name\":\"list\",\"Type\":\"array\",\"Default\":\"[]\",\"Elements\":{\"Type\":\"string"
+                + "\"}},{\"Member\":\"nested\",\"Name\":\"nested\",\"Type\":\"record\",\"Fields\":[{\"Member\":\"n\",\""
+                + "Name\":\"n\",\"Type\":\"integer\",\"Default\":\"7\"}]}]"
+                + "}", json);
         // the schema is the one the JS server dumps; the phases are in Kong's order where the JS dump has its own
         assertEquals(recordedDump("pdkcheck").get("Schema"), JsonParser.parseString(PDKCHECK_SCHEMA));
     }
@@ -305,7 +312,9 @@ class KongPluginProcessorTest {
         assertEquals("{\"Kong\":{\"Name\":\"inherit\",\"Version\":\"3.2.1\",\"Priority\":0,"
                 + "\"Phases\":[\"rewrite\",\"log\"],\"Schema\":{\"name\":\"inherit\",\"fields\":[{\"config\":"
                 + "{\"type\":\"record\",\"fields\":[{\"on\":{\"type\":\"boolean\"}}]}}]}},"
-                + "\"Handler\":\"test.Inherit\",\"ConfigType\":\"test.Inherit$Config\"}",
+                + "\"Handler\":\"test.Inherit\",\"ConfigType\":\"test.Inherit$Config\""
+                + ",\"Config\":[{\"Member\":\"on\",\"Name\":\"on\",\"Type\":\"boolean\"}]"
+                + "}",
                 compile(LOGGING_BASE, rewriting, plugin).assertClean().plugin("inherit"));
     }
 
@@ -352,7 +361,36 @@ class KongPluginProcessorTest {
         assertEquals("{\"Kong\":{\"Name\":\"every-attribute\",\"Version\":\"2.0\",\"Priority\":-5,"
                 + "\"Phases\":[\"certificate\",\"rewrite\",\"preread\"],\"Schema\":{\"name\":\"every-attribute\","
                 + "\"fields\":[{\"config\":{\"type\":\"record\",\"fields\":" + fields + "}}]}},"
-                + "\"Handler\":\"test.Every\",\"ConfigType\":\"test.Every$Config\"}",
+                + "\"Handler\":\"test.Every\",\"ConfigType\":\"test.Every$Config\""
+                + ",\"Config\":[{\"Member\":\"url\",\"Name\":\"url\",\"Type\":\"string\",\"Default\":\"https://example."
+                + "com\"},{\"Member\":\"maxRetries\",\"Name\":\"retries\",\"Type\":\"integer\",\"Default\":\"3\"},{\"Me"
+                + "mber\":\"ratio\",\"Name\":\"ratio\",\"Type\":\"number\",\"Default\":\"0.5\"},{\"Member\":\"factor\","
+                + "\"Name\":\"factor\",\"Type\":\"integer\"},{\"Member\":\"scale\",\"Name\":\"scale\",\"Type\":\"number"
+                + "\"},{\"Member\":\"letter\",\"Name\":\"letter\",\"Type\":\"string\",\"Default\":\"a\"},{\"Member\":\""
+                + "id\",\"Name\":\"id\",\"Type\":\"string\",\"Default\":\"0B5E1A0C-3C4D-4E5F-8A9B-0C1D2E3F4A5B\"},{\"Me"
+                + "mber\":\"mode\",\"Name\":\"mode\",\"Type\":\"string\"},{\"Member\":\"fallbackMode\",\"Name\":\"fallb"
+                + "ack_mode\",\"Type\":\"string\",\"Default\":\"SLOW\"},{\"Member\":\"enabled\",\"Name\":\"enabled\",\""
+                + "Type\":\"boolean\",\"Default\":\"true\"},{\"Member\":\"tags\",\"Name\":\"tags\",\"Type\":\"set\",\"D"
+                + "efault\":\"[\\\"x\\\"]\",\"Elements\":{\"Type\":\"string\"}},{\"Member\":\"secrets\",\"Name\":\"secr"
+                + "ets\",\"Type\":\"array\",\"Elements\":{\"Type\":\"string\"}},{\"Member\":\"limits\",\"Name\":\"limit"
+                + "s\",\"Type\":\"map\",\"Default\":\"{\\\"a\\\":1}\",\"Values\":{\"Type\":\"integer\"}},{\"Member\":\""
+                + "hosts\",\"Name\":\"hosts\",\"Type\":\"array\",\"Elements\":{\"Type\":\"string\"}},{\"Member\":\"big\""
+                + ",\"Name\":\"big\",\"Type\":\"integer\"},{\"Member\":\"f\",\"Name\":\"f\",\"Type\":\"number\"},{\"Mem"
+                + "ber\":\"s\",\"Name\":\"s\",\"Type\":\"integer\"},{\"Member\":\"b\",\"Name\":\"b\",\"Type\":\"integer"
+                + "\"},{\"Member\":\"boxedLong\",\"Name\":\"boxed_long\",\"Type\":\"integer\"},{\"Member\":\"boxedDoubl"
+                + "e\",\"Name\":\"boxed_double\",\"Type\":\"number\"},{\"Member\":\"boxedBoolean\",\"Name\":\"boxed_boo"
+                + "lean\",\"Type\":\"boolean\"},{\"Member\":\"weights\",\"Name\":\"weights\",\"Type\":\"array\",\"Eleme"
+                + "nts\":{\"Type\":\"number\"}},{\"Member\":\"groups\",\"Name\":\"groups\",\"Type\":\"map\",\"Values\":"
+                + "{\"Type\":\"array\",\"Elements\":{\"Type\":\"record\",\"Fields\":[{\"Member\":\"id\",\"Name\":\"id\""
+                + ",\"Type\":\"string\"},{\"Member\":\"weight\",\"Name\":\"weight\",\"Type\":\"integer\",\"Default\":\""
+                + "1\"}]}}},{\"Member\":\"inner\",\"Name\":\"inner\",\"Type\":\"record\",\"Default\":\"{\\\"id\\\":\\\""
+                + "x\\\"}\",\"Fields\":[{\"Member\":\"id\",\"Name\":\"id\",\"Type\":\"string\"},{\"Member\":\"weight\","
+                + "\"Name\":\"weight\",\"Type\":\"integer\",\"Default\":\"1\"}]},{\"Member\":\"modes\",\"Name\":\"modes"
+                + "\",\"Type\":\"array\",\"Elements\":{\"Type\":\"string\"}},{\"Member\":\"matrix\",\"Name\":\"matrix\""
+                + ",\"Type\":\"array\",\"Default\":\"[[1,2],[]]\",\"Elements\":{\"Type\":\"array\",\"Elements\":{\"Type"
+                + "\":\"integer\"}}},{\"Member\":\"hundred\",\"Name\":\"hundred\",\"Type\":\"integer\",\"Default\":\"10"
+                + "0\"},{\"Member\":\"text\",\"Name\":\"text\",\"Type\":\"string\"}]"
+                + "}",
                 compile(EVERY).assertClean().plugin("every-attribute"));
     }
 
@@ -365,7 +403,14 @@ class KongPluginProcessorTest {
                 + "{\"X-Mode\":{\"type\":\"string\",\"default\":\"strict\"}},"
                 + "{\"wrapped\":{\"type\":\"record\",\"fields\":[{\"value\":{\"type\":\"integer\"}},"
                 + "{\"values\":{\"type\":\"array\",\"elements\":{\"type\":\"integer\"}}}]}}]}}]}},"
-                + "\"Handler\":\"test.Classy\",\"ConfigType\":\"test.Classy$Config\"}",
+                + "\"Handler\":\"test.Classy\",\"ConfigType\":\"test.Classy$Config\""
+                + ",\"Config\":[{\"Member\":\"baseValue\",\"Name\":\"base_value\",\"Type\":\"integer\"},{\"Member\":\"h"
+                + "eaderName\",\"Name\":\"header_name\",\"Type\":\"string\"},{\"Member\":\"allowedIPs\",\"Name\":\"allo"
+                + "wed_ips\",\"Type\":\"array\",\"Elements\":{\"Type\":\"string\"}},{\"Member\":\"mode\",\"Name\":\"X-M"
+                + "ode\",\"Type\":\"string\",\"Default\":\"strict\"},{\"Member\":\"wrapped\",\"Name\":\"wrapped\",\"Typ"
+                + "e\":\"record\",\"Fields\":[{\"Member\":\"value\",\"Name\":\"value\",\"Type\":\"integer\"},{\"Member\""
+                + ":\"values\",\"Name\":\"values\",\"Type\":\"array\",\"Elements\":{\"Type\":\"integer\"}}]}]"
+                + "}",
                 compile(BASE_CONFIG, CLASSY).assertClean().plugin("classy"));
     }
 
@@ -392,7 +437,11 @@ class KongPluginProcessorTest {
         assertEquals("{\"Kong\":{\"Name\":\"twice\",\"Version\":\"1.0.0\",\"Priority\":10,"
                 + "\"Phases\":[\"log\"],\"Schema\":{\"name\":\"twice\",\"fields\":[{\"config\":{\"type\":\"record\","
                 + "\"fields\":[{\"from\":" + point + "},{\"to\":" + point + "}]}}]}},"
-                + "\"Handler\":\"test.Twice\",\"ConfigType\":\"test.Twice$Config\"}",
+                + "\"Handler\":\"test.Twice\",\"ConfigType\":\"test.Twice$Config\""
+                + ",\"Config\":[{\"Member\":\"from\",\"Name\":\"from\",\"Type\":\"record\",\"Fields\":[{\"Member\":\"x\""
+                + ",\"Name\":\"x\",\"Type\":\"integer\"}]},{\"Member\":\"to\",\"Name\":\"to\",\"Type\":\"record\",\"Fie"
+                + "lds\":[{\"Member\":\"x\",\"Name\":\"x\",\"Type\":\"integer\"}]}]"
+                + "}",
                 compile(plugin).assertClean().plugin("twice"));
     }
 
@@ -468,6 +517,8 @@ class KongPluginProcessorTest {
         assertEquals("{\"Kong\":{\"Name\":\"later\",\"Version\":\"1.0.0\",\"Priority\":1,"
                 + "\"Phases\":[\"access\"],\"Schema\":{\"name\":\"later\",\"fields\":[{\"config\":{\"type\":\"record\","
                 + "\"fields\":[{\"value\":{\"type\":\"string\",\"default\":\"x\"}}]}}]}},"
-                + "\"Handler\":\"test.Later\",\"ConfigType\":\"test.GeneratedConfig\"}", r.plugin("later"));
+                + "\"Handler\":\"test.Later\",\"ConfigType\":\"test.GeneratedConfig\""
+                + ",\"Config\":[{\"Member\":\"value\",\"Name\":\"value\",\"Type\":\"string\",\"Default\":\"x\"}]"
+                + "}", r.plugin("later"));
     }
 }

@@ -7,12 +7,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.kjps.plugin.config.Name;
 import io.kjps.rpc.config.ConfigDecoder;
-import io.kjps.rpc.config.FieldNames;
+import io.kjps.rpc.config.ConfigMembers;
+import io.kjps.model.ConfigField;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,10 +21,11 @@ import java.util.Map;
 
 /**
  * Writes a plugin's config object as the JSON Kong sends in {@code plugin.StartInstance}, the inverse of
- * {@link ConfigDecoder}: the same field names ({@link Name}, else the Java name in snake_case by
- * {@link FieldNames#toKong}), record components in declaration order, the fields of a config class (its own and its
- * superclasses', without static, transient and synthetic ones), enums by {@code name()}, collections and arrays as
- * arrays, maps as objects. A {@code null} field is written as JSON {@code null}, as Kong sends a field that has no
+ * {@link ConfigDecoder}, by the same members and names ({@link ConfigMembers}, the plugin model's rules: record
+ * components in declaration order, the fields of a config class, its superclasses' first, without static,
+ * transient and synthetic ones; {@link Name}, else the Java name in snake_case), enums by {@code name()},
+ * collections and arrays as arrays, maps as objects. A {@code char} is refused, as the processor and the decoder
+ * refuse it. A {@code null} field is written as JSON {@code null}, as Kong sends a field that has no
  * value, so the decoder applies its {@code @Default}.
  */
 final class ConfigJson {
@@ -41,10 +42,23 @@ final class ConfigJson {
      *         key that is not a string, enum, number or boolean, a JDK type other than the ones above, or a cycle)
      */
     static String write(Object config) {
-        return value(config, "config", 0).toString();
+        return value(config, null, "config", 0).toString();
     }
 
-    private static JsonElement value(Object v, String path, int depth) {
+    /**
+     * @param config the config object
+     * @param resolved its fields as the processor resolved them (the descriptor's {@code Config}), or {@code null}
+     * @return its JSON text, by the names the decoder follows
+     * @throws IllegalArgumentException as {@link #write(Object)}, and when the object's type and the resolved fields
+     *         do not name the same members
+     */
+    static String write(Object config, List<ConfigField> resolved) {
+        return value(config, resolved == null ? null : ConfigField.shape("record", resolved, null, null), "config", 0)
+                .toString();
+    }
+
+    /** @param shape the value's resolved shape, or {@code null} to resolve records from their type */
+    private static JsonElement value(Object v, ConfigField shape, String path, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException(path + ": nested more than " + MAX_DEPTH + " levels (a cycle?)");
         }
@@ -52,8 +66,8 @@ final class ConfigJson {
             return JsonNull.INSTANCE;
         } else if (v instanceof String s) {
             return new JsonPrimitive(s);
-        } else if (v instanceof Character c) {
-            return new JsonPrimitive(c.toString());
+        } else if (v instanceof Character) {
+            throw new IllegalArgumentException(path + " " + ConfigField.noKongType(Character.class.getName()));
         } else if (v instanceof Boolean b) {
             return new JsonPrimitive(b);
         } else if (v instanceof Number n) {
@@ -67,27 +81,26 @@ final class ConfigJson {
             JsonObject o = new JsonObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = key(e.getKey(), path);
-                o.add(key, value(e.getValue(), path + "." + key, depth + 1));
+                o.add(key, value(e.getValue(), shape == null ? null : shape.values(), path + "." + key, depth + 1));
             }
             return o;
         } else if (v instanceof Collection<?> c) {
-            return array(new ArrayList<>(c), path, depth);
+            return array(new ArrayList<>(c), shape, path, depth);
         } else if (v.getClass().isArray()) {
             List<Object> items = new ArrayList<>();
             for (int i = 0; i < Array.getLength(v); i++) {
                 items.add(Array.get(v, i));
             }
-            return array(items, path, depth);
+            return array(items, shape, path, depth);
         } else if (v.getClass().isRecord()) {
-            return record(v, path, depth);
+            return fields(v, shape, path, depth);
         }
         String type = v.getClass().getName();
-        if (type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")
-                || type.startsWith("sun.")) {
+        if (ConfigField.isJdkPackage(v.getClass().getPackageName())) {
             throw new IllegalArgumentException(path + ": a " + type + " is not a config value (use strings, numbers,"
                     + " booleans, enums, lists, sets, maps, arrays, records or classes with fields)");
         }
-        return bean(v, path, depth);
+        return fields(v, shape, path, depth);
     }
 
     private static String key(Object k, String path) {
@@ -102,62 +115,54 @@ final class ConfigJson {
                 + (k == null ? "null" : k.getClass().getName()));
     }
 
-    private static JsonArray array(List<Object> items, String path, int depth) {
+    private static JsonArray array(List<Object> items, ConfigField shape, String path, int depth) {
         JsonArray a = new JsonArray();
         for (int i = 0; i < items.size(); i++) {
-            a.add(value(items.get(i), path + "[" + (i + 1) + "]", depth + 1));
+            a.add(value(items.get(i), shape == null ? null : shape.elements(), path + "[" + (i + 1) + "]",
+                    depth + 1));
         }
         return a;
     }
 
-    private static JsonObject record(Object v, String path, int depth) {
+    /** A record's components or a class's fields, as {@link ConfigMembers} lists them. */
+    private static JsonObject fields(Object v, ConfigField shape, String path, int depth) {
         JsonObject o = new JsonObject();
-        for (RecordComponent c : v.getClass().getRecordComponents()) {
-            String name = kongName(c, c.getName());
+        List<ConfigMembers.Member> members;
+        try {
+            members = ConfigMembers.of(v.getClass(), shape == null ? null : shape.fields());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+        for (ConfigMembers.Member m : members) {
+            String name = m.field().name();
             Object value;
             try {
-                Method accessor = c.getAccessor();
-                accessor.setAccessible(true);
-                value = accessor.invoke(v);
+                value = read(m.element(), v);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalArgumentException(path + "." + name + ": cannot read " + c.getName() + " of "
+                throw new IllegalArgumentException(path + "." + name + ": cannot read " + m.field().member() + " of "
                         + v.getClass().getName() + ": " + e, e);
             }
-            o.add(name, value(value, path + "." + name, depth + 1));
+            o.add(name, member(m, value, path + "." + name, depth));
         }
         return o;
     }
 
-    private static JsonObject bean(Object v, String path, int depth) {
-        // superclass fields first, as a reader of the class would list them
-        List<Class<?>> chain = new ArrayList<>();
-        for (Class<?> c = v.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            chain.add(0, c);
+    private static Object read(AnnotatedElement element, Object v) throws ReflectiveOperationException {
+        if (element instanceof RecordComponent c) {
+            Method accessor = c.getAccessor();
+            accessor.setAccessible(true);
+            return accessor.invoke(v);
         }
-        JsonObject o = new JsonObject();
-        for (Class<?> c : chain) {
-            for (Field f : c.getDeclaredFields()) {
-                int mod = f.getModifiers();
-                if (Modifier.isStatic(mod) || Modifier.isTransient(mod) || f.isSynthetic()) {
-                    continue;
-                }
-                String name = kongName(f, f.getName());
-                Object value;
-                try {
-                    f.setAccessible(true);
-                    value = f.get(v);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new IllegalArgumentException(path + "." + name + ": cannot read " + f.getName() + " of "
-                            + v.getClass().getName() + ": " + e, e);
-                }
-                o.add(name, value(value, path + "." + name, depth + 1));
-            }
-        }
-        return o;
+        Field f = (Field) element;
+        f.setAccessible(true);
+        return f.get(v);
     }
 
-    private static String kongName(AnnotatedElement element, String javaName) {
-        Name name = element.getAnnotation(Name.class);
-        return name != null ? name.value() : FieldNames.toKong(javaName);
+    /** A member of a type the model refuses is refused whatever its value, as the processor and decoder do. */
+    private static JsonElement member(ConfigMembers.Member m, Object value, String path, int depth) {
+        if (ConfigField.isRefused(m.raw().getName())) {
+            throw new IllegalArgumentException(path + " " + ConfigField.noKongType(m.raw().getName()));
+        }
+        return value(value, m.resolved() ? m.field() : null, path, depth + 1);
     }
 }

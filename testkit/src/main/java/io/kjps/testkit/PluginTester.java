@@ -16,7 +16,7 @@ import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.Phase;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.rpc.server.RpcConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -177,7 +177,7 @@ public final class PluginTester<C> {
      */
     public PluginTester<C> config(C config) {
         Objects.requireNonNull(config, "config: leave config(...) out for a config with every default");
-        this.configJson = ConfigJson.write(config);
+        this.configJson = ConfigJson.write(config, descriptor.config());
         return this;
     }
 
@@ -232,7 +232,8 @@ public final class PluginTester<C> {
         FakeRequest.Builder b = FakeRequest.builder().echoUpstream();
         request.accept(b);
         FakeRequest fake = b.build();
-        ServedPlugin served = new ServedPlugin(descriptor, plugin, ConfigDecoder.forType(configType()),
+        ServedPlugin served = new ServedPlugin(descriptor, plugin,
+                ConfigDecoder.forType(configType(), descriptor.config()),
                 "test kit " + plugin.getClass().getName());
         PluginRegistry registry = new PluginRegistry();
         registry.register(served, this);
@@ -304,7 +305,7 @@ public final class PluginTester<C> {
     private List<Phase> phasesToRun() {
         List<Phase> out = new ArrayList<>();
         for (Phase p : ORDER) {
-            boolean wanted = phases == null ? descriptor.phaseSet().contains(p) : phases.contains(p);
+            boolean wanted = phases == null ? descriptor.phases().contains(p.kongName()) : phases.contains(p);
             if (wanted) {
                 out.add(p);
             }

@@ -139,4 +139,28 @@ class ConfigJsonTest {
         m.put(true, BigDecimal.ONE);
         assertEquals("{\"SET\":1,\"2\":\"two\",\"true\":1}", ConfigJson.write(m));
     }
+
+    /**
+     * The test kit used to write a char as a one-character string, which the decoder then refused and the
+     * processor never let compile: now the writer refuses it too, with the model's words, as the decoder does.
+     */
+    @Test
+    void aCharIsRefusedByTheWriterAsByTheDecoder() {
+        record Letter(char letter) {
+        }
+        record Boxed(Character letter) {
+        }
+        String why = io.kjps.model.ConfigField.noKongType("char");
+        assertEquals("config.letter " + why, assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.write(new Letter('x'))).getMessage());
+        assertEquals("config.letter " + why, assertThrows(io.kjps.rpc.config.ConfigException.class,
+                () -> ConfigDecoder.forType(Letter.class).decode("{\"letter\":\"x\"}")).getMessage());
+        String boxed = "config.letter " + io.kjps.model.ConfigField.noKongType("java.lang.Character");
+        assertEquals(boxed, assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.write(new Boxed(null))).getMessage());
+        assertEquals(boxed, assertThrows(io.kjps.rpc.config.ConfigException.class,
+                () -> ConfigDecoder.forType(Boxed.class).decode("{}")).getMessage());
+        assertEquals("config[1] " + io.kjps.model.ConfigField.noKongType("java.lang.Character"),
+                assertThrows(IllegalArgumentException.class, () -> ConfigJson.write(List.of('x'))).getMessage());
+    }
 }

@@ -11,7 +11,7 @@ import io.kjps.rpc.dispatch.DispatcherSettings;
 import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;

@@ -203,12 +203,14 @@ class MainTest {
                 "syntax.json: ",
                 "nokong.json: no \"Kong\" object; skipped",
                 "mismatch.json: \"Kong.Name\" other does not match the file name; skipped",
-                "float.json: \"Kong.Priority\" must be a 32-bit integer; skipped",
+                "float.json: plugin float priority 1.5 "
+                        + PluginRules.priorityProblem(new java.math.BigDecimal("1.5")) + "; skipped",
                 "noversion.json: \"Kong.Version\" must be a string; skipped",
                 "phases.json: \"Kong.Phases\" must be an array of strings; skipped",
                 "filter.json: plugin filter phase \"header_filter\" " + PluginRules.phaseProblem("header_filter")
                         + "; skipped",
-                "huge.json: \"Kong.Priority\" must be a 32-bit integer; skipped",
+                "huge.json: plugin huge priority 3000000000 "
+                        + PluginRules.priorityProblem(new java.math.BigDecimal("3000000000")) + "; skipped",
                 "nohandler.json: \"Handler\" must be a string; skipped",
                 "schema.json: \"Kong.Schema\" must be an object; skipped",
                 "trailing.json: ",

@@ -1,6 +1,6 @@
 package io.kjps.processor.internal;
 
-import io.kjps.processor.FieldNames;
+import io.kjps.model.ConfigField;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,9 +73,7 @@ public final class ConfigSchemas {
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     /** What a config type may contain, for messages. */
-    static final String SUPPORTED = "supported are String, enums, boolean, byte/short/int/long, float/double "
-            + "(and their boxes), List<T>, Collection<T>, arrays T[] (not byte[]), Set<T>, Map<String, V>, "
-            + "and records or classes made of such fields";
+    static final String SUPPORTED = ConfigField.SUPPORTED;
 
     /**
      * Which Kong types an attribute may be used on, and why. Between, one_of, match and uuid follow
@@ -156,9 +154,7 @@ public final class ConfigSchemas {
         while (!(e instanceof PackageElement)) {
             e = e.getEnclosingElement();
         }
-        String p = ((PackageElement) e).getQualifiedName().toString();
-        return p.equals("java") || p.startsWith("java.") || p.startsWith("javax.") || p.startsWith("jdk.")
-                || p.startsWith("sun.") || p.startsWith("com.sun.");
+        return ConfigField.isJdkPackage(((PackageElement) e).getQualifiedName().toString());
     }
 
     private KongType.Record record(DeclaredType dt, Element anchor, String path, Deque<String> stack) {
@@ -321,8 +317,8 @@ public final class ConfigSchemas {
         Element e = m.element();
         String javaName = e.getSimpleName().toString();
         AnnotationMirror nameAnnotation = annotation(e, NAME);
-        String kongName = nameAnnotation == null ? FieldNames.toKong(javaName)
-                : (String) value(nameAnnotation, "value");
+        String kongName = ConfigField.kongName(javaName,
+                nameAnnotation == null ? null : (String) value(nameAnnotation, "value"));
         if (!FIELD_NAME.matcher(kongName).matches()) {
             problems.error(e, nameAnnotation, (nameAnnotation == null ? "the Kong name '" + kongName + "' derived from"
                     : "@Name(\"" + kongName + "\") on") + " config field '" + javaName + "' of "
@@ -359,28 +355,32 @@ public final class ConfigSchemas {
             Deque<String> stack) {
         switch (t.getKind()) {
             case BOOLEAN:
-                return new KongType.Scalar("boolean", KongType.JavaKind.BOOLEAN, null);
+                return new KongType.Scalar(ConfigField.kongType("boolean"), KongType.JavaKind.BOOLEAN, null);
             case BYTE:
-                return new KongType.Scalar("integer", KongType.JavaKind.BYTE, null);
+                return new KongType.Scalar(ConfigField.kongType("byte"), KongType.JavaKind.BYTE, null);
             case SHORT:
-                return new KongType.Scalar("integer", KongType.JavaKind.SHORT, null);
+                return new KongType.Scalar(ConfigField.kongType("short"), KongType.JavaKind.SHORT, null);
             case INT:
-                return new KongType.Scalar("integer", KongType.JavaKind.INT, null);
+                return new KongType.Scalar(ConfigField.kongType("int"), KongType.JavaKind.INT, null);
             case LONG:
-                return new KongType.Scalar("integer", KongType.JavaKind.LONG, null);
+                return new KongType.Scalar(ConfigField.kongType("long"), KongType.JavaKind.LONG, null);
             case FLOAT:
-                return new KongType.Scalar("number", KongType.JavaKind.FLOAT, null);
+                return new KongType.Scalar(ConfigField.kongType("float"), KongType.JavaKind.FLOAT, null);
             case DOUBLE:
-                return new KongType.Scalar("number", KongType.JavaKind.DOUBLE, null);
+                return new KongType.Scalar(ConfigField.kongType("double"), KongType.JavaKind.DOUBLE, null);
+            case CHAR:
+                problems.error(e, label + " " + ConfigField.noKongType("char"));
+                return null;
             case ERROR:
                 throw new Problems.Deferred(t.toString());
             case ARRAY: {
                 TypeMirror component = ((ArrayType) t).getComponentType();
-                if (component.getKind() == TypeKind.BYTE) {
+                String array = ConfigField.kongTypeOfArray(component.toString());
+                if (array == null) {
                     return unsupported(t, whole, e, label, "binary data has no Kong type; use a String");
                 }
                 KongType elements = nested(component, whole, e, label, path, stack);
-                return elements == null ? null : new KongType.Collection("array", elements);
+                return elements == null ? null : new KongType.Collection(array, elements);
             }
             case DECLARED:
                 return declared((DeclaredType) t, whole, e, label, path, stack);
@@ -411,21 +411,21 @@ public final class ConfigSchemas {
         List<? extends TypeMirror> args = t.getTypeArguments();
         switch (qn) {
             case "java.lang.String":
-                return new KongType.Scalar("string", KongType.JavaKind.STRING, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.String"), KongType.JavaKind.STRING, null);
             case "java.lang.Boolean":
-                return new KongType.Scalar("boolean", KongType.JavaKind.BOOLEAN, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Boolean"), KongType.JavaKind.BOOLEAN, null);
             case "java.lang.Byte":
-                return new KongType.Scalar("integer", KongType.JavaKind.BYTE, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Byte"), KongType.JavaKind.BYTE, null);
             case "java.lang.Short":
-                return new KongType.Scalar("integer", KongType.JavaKind.SHORT, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Short"), KongType.JavaKind.SHORT, null);
             case "java.lang.Integer":
-                return new KongType.Scalar("integer", KongType.JavaKind.INT, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Integer"), KongType.JavaKind.INT, null);
             case "java.lang.Long":
-                return new KongType.Scalar("integer", KongType.JavaKind.LONG, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Long"), KongType.JavaKind.LONG, null);
             case "java.lang.Float":
-                return new KongType.Scalar("number", KongType.JavaKind.FLOAT, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Float"), KongType.JavaKind.FLOAT, null);
             case "java.lang.Double":
-                return new KongType.Scalar("number", KongType.JavaKind.DOUBLE, null);
+                return new KongType.Scalar(ConfigField.kongType("java.lang.Double"), KongType.JavaKind.DOUBLE, null);
             case "java.util.List":
             case "java.util.Collection":
             case "java.util.Set": {
@@ -434,8 +434,7 @@ public final class ConfigSchemas {
                             + "<String>");
                 }
                 KongType elements = nested(args.get(0), whole, e, label, path, stack);
-                return elements == null ? null
-                        : new KongType.Collection(qn.equals("java.util.Set") ? "set" : "array", elements);
+                return elements == null ? null : new KongType.Collection(ConfigField.kongType(qn), elements);
             }
             case "java.util.Map": {
                 if (args.isEmpty()) {
@@ -455,6 +454,10 @@ public final class ConfigSchemas {
             default:
                 break;
         }
+        if (ConfigField.isRefused(qn)) {
+            problems.error(e, label + " " + ConfigField.noKongType(qn));
+            return null;
+        }
         if (te.getKind() == ElementKind.ENUM) {
             List<String> constants = new ArrayList<>();
             for (Element c : te.getEnclosedElements()) {
@@ -466,7 +469,7 @@ public final class ConfigSchemas {
                 problems.error(e, label + ": enum " + qn + " has no constants, so no value is valid");
                 return null;
             }
-            return new KongType.Scalar("string", KongType.JavaKind.ENUM, List.copyOf(constants));
+            return new KongType.Scalar(ConfigField.kongTypeOfEnum(), KongType.JavaKind.ENUM, List.copyOf(constants));
         }
         if ((te.getKind() == ElementKind.RECORD || te.getKind() == ElementKind.CLASS) && !isJdk(te)) {
             return record(t, e, path, stack);
@@ -679,7 +682,7 @@ public final class ConfigSchemas {
             String label) {
         String text = (String) value(am, "value");
         Object json;
-        if (type.kong().equals("string")) {
+        if (ConfigField.defaultIsText(type.kong())) {
             json = text;
         } else {
             try {

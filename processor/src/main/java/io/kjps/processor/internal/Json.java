@@ -1,5 +1,14 @@
 package io.kjps.processor.internal;
 
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -11,16 +20,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The processor's own small JSON reader and writer (the processor has no runtime dependencies).
+ * The processor's JSON, read and written by Gson's streaming reader and writer (carried inside the processor jar,
+ * see docs/decisions.md), with the number form the descriptors and so the {@code -dump} output have always had.
  *
  * <p>Values are {@code null}, {@link String}, {@link Boolean}, {@link Number}, {@code List<?>} and
  * {@code Map<String, ?>} (written in iteration order). The writer is compact (no spaces). Numbers: integral values
  * are written without a decimal point; other doubles in their shortest decimal form that reads back as the same
- * double (see {@link #formatDouble(double)}). Strings escape {@code "}, {@code \}, the control characters and lone
- * surrogates; all other characters, non-ASCII included, are written as they are.
+ * double (see {@link #formatDouble(double)}). Strings are escaped by Gson (without HTML escaping); a lone surrogate,
+ * which has no UTF-8 form, is written as a backslash-u escape.
  *
- * <p>The reader accepts exactly RFC 8259 JSON. Objects become {@link LinkedHashMap}s (a repeated key is an error),
- * arrays {@link ArrayList}s, numbers {@link BigDecimal}s.
+ * <p>The reader accepts exactly RFC 8259 JSON (Gson's strict mode). Objects become {@link LinkedHashMap}s (a
+ * repeated key is an error), arrays {@link ArrayList}s, numbers {@link BigDecimal}s.
  */
 public final class Json {
 
@@ -37,77 +47,70 @@ public final class Json {
      * @throws IllegalArgumentException for a value that has no JSON form (a non-finite number, another type)
      */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder(256);
-        write(value, out);
-        return out.toString();
+        StringWriter text = new StringWriter(256);
+        try (JsonWriter out = new JsonWriter(text)) {
+            out.setStrictness(Strictness.STRICT);
+            write(value, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return escapeLoneSurrogates(text.toString());
     }
 
-    private static void write(Object value, StringBuilder out) {
+    private static void write(Object value, JsonWriter out) throws IOException {
         if (value == null) {
-            out.append("null");
+            out.nullValue();
         } else if (value instanceof String s) {
-            writeString(s, out);
+            out.value(s);
         } else if (value instanceof Boolean b) {
-            out.append(b.booleanValue());
+            out.value(b.booleanValue());
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short
                 || value instanceof Byte || value instanceof BigInteger) {
-            out.append(value);
+            out.jsonValue(value.toString());
         } else if (value instanceof Double || value instanceof Float) {
-            out.append(formatDouble(((Number) value).doubleValue()));
+            out.jsonValue(formatDouble(((Number) value).doubleValue()));
         } else if (value instanceof BigDecimal d) {
-            out.append(formatDecimal(d));
+            out.jsonValue(formatDecimal(d));
         } else if (value instanceof Map<?, ?> map) {
-            out.append('{');
-            boolean first = true;
+            out.beginObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                writeString((String) e.getKey(), out);
-                out.append(':');
+                out.name((String) e.getKey());
                 write(e.getValue(), out);
             }
-            out.append('}');
+            out.endObject();
         } else if (value instanceof List<?> list) {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                write(list.get(i), out);
+            out.beginArray();
+            for (Object item : list) {
+                write(item, out);
             }
-            out.append(']');
+            out.endArray();
         } else {
             throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
         }
     }
 
-    private static void writeString(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
-                            && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        out.append(c).append(s.charAt(++i));
-                    } else if (c < 0x20 || Character.isSurrogate(c)) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
+    /** Lone surrogates occur only inside strings, so escaping them in the finished text is exact. */
+    private static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < json.length()
+                    && Character.isLowSurrogate(json.charAt(i + 1));
+            if (pair) {
+                if (out != null) {
+                    out.append(c).append(json.charAt(i + 1));
                 }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 8).append(json, 0, i);
+                }
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
             }
         }
-        out.append('"');
+        return out == null ? json : out.toString();
     }
 
     /**
@@ -173,14 +176,57 @@ public final class Json {
      * @throws JsonException when the text is not JSON
      */
     public static Object parse(String text) throws JsonException {
-        Reader r = new Reader(text);
-        r.skipWhitespace();
-        Object value = r.value();
-        r.skipWhitespace();
-        if (r.pos < text.length()) {
-            throw r.error("unexpected text after the value");
+        try {
+            JsonReader in = new JsonReader(new StringReader(text));
+            in.setStrictness(Strictness.STRICT);
+            Object value = read(in);
+            if (in.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonException("unexpected text after the value at " + in.getPath());
+            }
+            return value;
+        } catch (IOException | IllegalStateException | JsonParseException | NumberFormatException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            // Gson adds a troubleshooting link on a line of its own
+            throw new JsonException(message.lines().findFirst().orElse(message));
         }
-        return value;
+    }
+
+    private static Object read(JsonReader in) throws IOException, JsonException {
+        switch (in.peek()) {
+            case BEGIN_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                in.beginObject();
+                while (in.hasNext()) {
+                    String key = in.nextName();
+                    if (map.containsKey(key)) {
+                        throw new JsonException("repeated key \"" + key + "\" at " + in.getPath());
+                    }
+                    map.put(key, read(in));
+                }
+                in.endObject();
+                return map;
+            }
+            case BEGIN_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                in.beginArray();
+                while (in.hasNext()) {
+                    list.add(read(in));
+                }
+                in.endArray();
+                return list;
+            }
+            case STRING:
+                return in.nextString();
+            case NUMBER:
+                return new BigDecimal(in.nextString());
+            case BOOLEAN:
+                return in.nextBoolean();
+            case NULL:
+                in.nextNull();
+                return null;
+            default:
+                throw new JsonException("unexpected " + in.peek() + " at " + in.getPath());
+        }
     }
 
     /** A JSON text that could not be read: the message says what and where. */
@@ -189,214 +235,6 @@ public final class Json {
 
         JsonException(String message) {
             super(message);
-        }
-    }
-
-    private static final class Reader {
-        private final String s;
-        private int pos;
-
-        Reader(String s) {
-            this.s = s;
-        }
-
-        JsonException error(String what) {
-            return new JsonException(what + " at offset " + pos);
-        }
-
-        void skipWhitespace() {
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-        }
-
-        Object value() throws JsonException {
-            if (pos >= s.length()) {
-                throw error("unexpected end of text");
-            }
-            char c = s.charAt(pos);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                case 't':
-                    literal("true");
-                    return Boolean.TRUE;
-                case 'f':
-                    literal("false");
-                    return Boolean.FALSE;
-                case 'n':
-                    literal("null");
-                    return null;
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        return number();
-                    }
-                    throw error("unexpected character '" + c + "'");
-            }
-        }
-
-        private void literal(String word) throws JsonException {
-            if (!s.startsWith(word, pos)) {
-                throw error("unexpected text");
-            }
-            pos += word.length();
-        }
-
-        private Map<String, Object> object() throws JsonException {
-            Map<String, Object> map = new LinkedHashMap<>();
-            pos++;
-            skipWhitespace();
-            if (pos < s.length() && s.charAt(pos) == '}') {
-                pos++;
-                return map;
-            }
-            while (true) {
-                skipWhitespace();
-                if (pos >= s.length() || s.charAt(pos) != '"') {
-                    throw error("expected a string key");
-                }
-                String key = string();
-                if (map.containsKey(key)) {
-                    throw error("repeated key \"" + key + "\"");
-                }
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
-                map.put(key, value());
-                skipWhitespace();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    continue;
-                }
-                expect('}');
-                return map;
-            }
-        }
-
-        private List<Object> array() throws JsonException {
-            List<Object> list = new ArrayList<>();
-            pos++;
-            skipWhitespace();
-            if (pos < s.length() && s.charAt(pos) == ']') {
-                pos++;
-                return list;
-            }
-            while (true) {
-                skipWhitespace();
-                list.add(value());
-                skipWhitespace();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    continue;
-                }
-                expect(']');
-                return list;
-            }
-        }
-
-        private void expect(char c) throws JsonException {
-            if (pos >= s.length() || s.charAt(pos) != c) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        private String string() throws JsonException {
-            StringBuilder out = new StringBuilder();
-            pos++;
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c < 0x20) {
-                    throw error("unescaped control character in a string");
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                if (pos >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char e = s.charAt(pos++);
-                switch (e) {
-                    case '"', '\\', '/' -> out.append(e);
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw error("short \\u escape");
-                        }
-                        int cp = 0;
-                        for (int i = 0; i < 4; i++) {
-                            int digit = Character.digit(s.charAt(pos + i), 16);
-                            if (digit < 0) {
-                                throw error("bad \\u escape");
-                            }
-                            cp = cp * 16 + digit;
-                        }
-                        pos += 4;
-                        out.append((char) cp);
-                    }
-                    default -> throw error("bad escape \\" + e);
-                }
-            }
-        }
-
-        private BigDecimal number() throws JsonException {
-            int start = pos;
-            if (s.charAt(pos) == '-') {
-                pos++;
-            }
-            if (pos < s.length() && s.charAt(pos) == '0') {
-                pos++;
-            } else if (!digits()) {
-                throw error("bad number");
-            }
-            if (pos < s.length() && s.charAt(pos) == '.') {
-                pos++;
-                if (!digits()) {
-                    throw error("bad number");
-                }
-            }
-            if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
-                pos++;
-                if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
-                    pos++;
-                }
-                if (!digits()) {
-                    throw error("bad number");
-                }
-            }
-            try {
-                return new BigDecimal(s.substring(start, pos));
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw error("bad number");
-            }
-        }
-
-        private boolean digits() {
-            int start = pos;
-            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
-                pos++;
-            }
-            return pos > start;
         }
     }
 }

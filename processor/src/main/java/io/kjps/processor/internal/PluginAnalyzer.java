@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.kjps.model.ConfigField;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.model.PluginRules;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -52,28 +54,43 @@ public final class PluginAnalyzer {
             String configType, KongType.Record config) {
 
         /**
-         * The document written for the plugin: {@code {"Kong":{Name, Version, Priority, Phases, Schema},
-         * "Handler":..., "ConfigType":...}}, where {@code Kong} is the object Kong's {@code query_cmd} expects.
+         * The descriptor written for the plugin, in the plugin model's format.
          *
-         * @return a new ordered map
+         * @return the descriptor
          */
-        public Map<String, Object> document() {
+        public PluginDescriptor descriptor() {
             Map<String, Object> schema = new LinkedHashMap<>();
             schema.put("name", name);
             Map<String, Object> configEntry = new LinkedHashMap<>();
             configEntry.put("config", config.schema());
             schema.put("fields", List.of(configEntry));
-            Map<String, Object> kong = new LinkedHashMap<>();
-            kong.put("Name", name);
-            kong.put("Version", version);
-            kong.put("Priority", priority);
-            kong.put("Phases", phases);
-            kong.put("Schema", schema);
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("Kong", kong);
-            doc.put("Handler", handler);
-            doc.put("ConfigType", configType);
-            return doc;
+            return PluginDescriptor.of(name, version, priority, phases, Json.write(schema), handler, configType,
+                    configType == null ? null : resolved(config));
+        }
+
+        /** The fields as the decoder follows them: the processor is the only code that reads the annotations. */
+        private static List<ConfigField> resolved(KongType.Record record) {
+            List<ConfigField> out = new ArrayList<>();
+            for (KongType.Field f : record.fields()) {
+                Object dflt = f.attributes().get("default");
+                String defaultText = !f.attributes().containsKey("default") ? null
+                        : ConfigField.defaultIsText(f.type().kong()) ? (String) dflt : Json.write(dflt);
+                ConfigField shape = shape(f.type());
+                out.add(new ConfigField(f.element().getSimpleName().toString(), f.name(), f.type().kong(),
+                        defaultText, shape.fields(), shape.elements(), shape.values()));
+            }
+            return out;
+        }
+
+        private static ConfigField shape(KongType type) {
+            if (type instanceof KongType.Record r) {
+                return ConfigField.shape(r.kong(), resolved(r), null, null);
+            } else if (type instanceof KongType.Collection c) {
+                return ConfigField.shape(c.kong(), List.of(), shape(c.elements()), null);
+            } else if (type instanceof KongType.MapType m) {
+                return ConfigField.shape(m.kong(), List.of(), null, shape(m.values()));
+            }
+            return ConfigField.shape(type.kong(), List.of(), null, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kjps.launcher.internal;
 
+import io.kjps.model.PluginDescriptor;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,17 +1,8 @@
 package io.kjps.launcher.internal;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.model.PluginRules;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -32,12 +23,10 @@ import java.util.zip.ZipFile;
  * a single plugin class: each {@code *.jar} directly inside the directory is opened as a zip file and its
  * {@code META-INF/kong-java-pluginserver/plugins/<name>.json} entries are parsed.
  *
- * <p>A descriptor looks like
- * {@code {"Kong":{"Name":..,"Version":..,"Priority":..,"Phases":[..],"Schema":{..}},"Handler":..,"ConfigType":..}}.
- * It is used when {@code Kong.Name} follows the name rule and equals the entry's file name, {@code Version} follows
- * the version rule, {@code Priority} is a 32-bit integer, {@code Phases} an array of phase names, {@code Schema} an
- * object and {@code Handler} a string. The name, version and phase rules are {@link PluginRules}', the ones the
- * processor and the socket bundle apply, so the dump never lists a plugin the server would refuse to serve.
+ * <p>Each descriptor is read by the plugin model's one reader ({@link PluginDescriptor#parse(String)}), the one
+ * the socket bundle and the test kit use, with the rules the processor applies ({@link PluginRules}), so the dump
+ * never lists a plugin the server would refuse to serve; in addition its {@code Kong.Name} must equal the entry's
+ * file name.
  *
  * <p>Problems are reported through the warning callback and never stop the scan: an unreadable or corrupt jar is
  * skipped, a bad descriptor is skipped. When two jars describe the same plugin name, the jar whose <em>file name
@@ -77,12 +66,15 @@ public final class PluginCatalog {
         jars.sort(Comparator.comparing(path -> path.getFileName().toString()));
 
         Map<String, PluginDescriptor> byName = new LinkedHashMap<>();
+        Map<String, Path> jarOf = new LinkedHashMap<>();
         for (Path jar : jars) {
             for (PluginDescriptor descriptor : readJar(jar, warn)) {
-                PluginDescriptor first = byName.putIfAbsent(descriptor.name(), descriptor);
+                Path first = jarOf.putIfAbsent(descriptor.name(), jar);
                 if (first != null) {
-                    warn.accept(jar + ": plugin " + descriptor.name() + " is also in " + first.jar()
-                            + "; keeping the one from " + first.jar().getFileName() + " (first file name in order)");
+                    warn.accept(jar + ": plugin " + descriptor.name() + " is also in " + first
+                            + "; keeping the one from " + first.getFileName() + " (first file name in order)");
+                } else {
+                    byName.put(descriptor.name(), descriptor);
                 }
             }
         }
@@ -98,17 +90,25 @@ public final class PluginCatalog {
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 String entryName = entry.getName();
-                if (entry.isDirectory() || !entryName.startsWith(DESCRIPTOR_FOLDER) || !entryName.endsWith(".json")) {
+                if (entry.isDirectory() || !entryName.startsWith(DESCRIPTOR_FOLDER)
+                        || !entryName.endsWith(PluginRules.DESCRIPTOR_SUFFIX)) {
                     continue;
                 }
                 String fileName = entryName.substring(DESCRIPTOR_FOLDER.length());
                 if (fileName.contains("/")) {
                     continue;
                 }
-                String expectedName = fileName.substring(0, fileName.length() - ".json".length());
-                try (Reader reader = new InputStreamReader(zip.getInputStream(entry), StandardCharsets.UTF_8)) {
-                    found.add(parse(reader, expectedName, jar));
-                } catch (IOException | JsonParseException | IllegalStateException e) {
+                String expectedName = fileName.substring(0,
+                        fileName.length() - PluginRules.DESCRIPTOR_SUFFIX.length());
+                try {
+                    PluginDescriptor descriptor = PluginDescriptor.parse(
+                            new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8));
+                    if (!descriptor.name().equals(expectedName)) {
+                        throw new IllegalArgumentException("\"Kong.Name\" " + descriptor.name()
+                                + " does not match the file name");
+                    }
+                    found.add(descriptor);
+                } catch (IOException | IllegalArgumentException e) {
                     warn.accept(jar + ": " + entryName + ": " + firstLine(e.getMessage()) + "; skipped");
                 }
             }
@@ -119,78 +119,8 @@ public final class PluginCatalog {
         return found;
     }
 
-    private static PluginDescriptor parse(Reader in, String expectedName, Path jar) throws IOException {
-        JsonReader reader = new JsonReader(in);
-        reader.setStrictness(Strictness.STRICT);
-        JsonElement root = JsonParser.parseReader(reader);
-        if (reader.peek() != JsonToken.END_DOCUMENT) {
-            throw new IOException("extra data after the descriptor");
-        }
-        if (!root.isJsonObject() || !root.getAsJsonObject().has("Kong")
-                || !root.getAsJsonObject().get("Kong").isJsonObject()) {
-            throw new IOException("no \"Kong\" object");
-        }
-        JsonObject kong = root.getAsJsonObject().getAsJsonObject("Kong");
-        String name = string(kong, "Name");
-        String nameProblem = PluginRules.nameProblem(name);
-        if (nameProblem != null) {
-            throw new IOException("plugin name \"" + name + "\" " + nameProblem);
-        }
-        if (!name.equals(expectedName)) {
-            throw new IOException("\"Kong.Name\" " + name + " does not match the file name");
-        }
-        String version = string(kong, "Version");
-        String versionProblem = PluginRules.versionProblem(version);
-        if (versionProblem != null) {
-            throw new IOException("plugin " + name + " version \"" + version + "\" " + versionProblem);
-        }
-        JsonElement priority = kong.get("Priority");
-        if (!(priority instanceof JsonPrimitive number) || !number.isNumber() || !isInt(number)) {
-            throw new IOException("\"Kong.Priority\" must be a 32-bit integer");
-        }
-        JsonElement phases = kong.get("Phases");
-        if (phases == null || !phases.isJsonArray()) {
-            throw new IOException("\"Kong.Phases\" must be an array of strings");
-        }
-        for (JsonElement phase : phases.getAsJsonArray()) {
-            if (!(phase instanceof JsonPrimitive text) || !text.isString()) {
-                throw new IOException("\"Kong.Phases\" must be an array of strings");
-            }
-            String phaseProblem = PluginRules.phaseProblem(text.getAsString());
-            if (phaseProblem != null) {
-                throw new IOException("plugin " + name + " phase \"" + text.getAsString() + "\" " + phaseProblem);
-            }
-        }
-        JsonElement schema = kong.get("Schema");
-        if (schema == null || !schema.isJsonObject()) {
-            throw new IOException("\"Kong.Schema\" must be an object");
-        }
-        JsonElement handler = root.getAsJsonObject().get("Handler");
-        if (!(handler instanceof JsonPrimitive text) || !text.isString()) {
-            throw new IOException("\"Handler\" must be a string");
-        }
-        return new PluginDescriptor(name, kong, jar);
-    }
-
-    private static String string(JsonObject kong, String key) throws IOException {
-        JsonElement value = kong.get(key);
-        if (!(value instanceof JsonPrimitive p) || !p.isString()) {
-            throw new IOException("\"Kong." + key + "\" must be a string");
-        }
-        return p.getAsString();
-    }
-
     /** Gson adds a troubleshooting link on a second line; warnings stay one line each. */
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
-    }
-
-    private static boolean isInt(JsonPrimitive number) {
-        try {
-            number.getAsBigDecimal().intValueExact();
-            return true;
-        } catch (ArithmeticException | NumberFormatException e) {
-            return false;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.kjps.launcher.internal;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintStream;
+import io.kjps.model.PluginDescriptor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;

@@ -5,16 +5,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.kjps.model.ConfigField;
 import io.kjps.plugin.config.Default;
-import io.kjps.plugin.config.Name;
-import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.math.BigDecimal;
@@ -37,9 +35,12 @@ import java.util.Set;
  */
 public final class ConfigDecoder {
     private final Class<?> type;
+    /** The config record's shape as the processor resolved it, or {@code null} to resolve it here. */
+    private final ConfigField shape;
 
-    private ConfigDecoder(Class<?> type) {
+    private ConfigDecoder(Class<?> type, ConfigField shape) {
         this.type = type;
+        this.shape = shape;
     }
 
     /**
@@ -47,7 +48,20 @@ public final class ConfigDecoder {
      * @return a decoder for it
      */
     public static ConfigDecoder forType(Class<?> type) {
-        return new ConfigDecoder(type);
+        return new ConfigDecoder(type, null);
+    }
+
+    /**
+     * A decoder that follows the config fields the processor resolved (the descriptor's {@code Config}): their
+     * Kong names and defaults, for the Java members they name. It reads no annotations.
+     *
+     * @param type the config type, or {@code null}/{@code Void} for a plugin without config
+     * @param resolved the descriptor's resolved fields, or {@code null} when the descriptor has none (then the
+     *                 fields are resolved from the type by the same rules)
+     * @return a decoder for it
+     */
+    public static ConfigDecoder forType(Class<?> type, List<ConfigField> resolved) {
+        return new ConfigDecoder(type, resolved == null ? null : ConfigField.shape("record", resolved, null, null));
     }
 
     /** @return the config type, or {@code null} */
@@ -70,10 +84,11 @@ public final class ConfigDecoder {
         } catch (RuntimeException e) {
             throw new ConfigException("config is not JSON: " + e.getMessage(), e);
         }
-        return convert(root, type, "config");
+        return convert(root, type, shape, "config");
     }
 
-    private static Object convert(JsonElement e, Type target, String path) {
+    /** @param shape the value's resolved shape, or {@code null} to resolve records from their type */
+    private static Object convert(JsonElement e, Type target, ConfigField shape, String path) {
         if (e == null || e.isJsonNull()) {
             return null;
         }
@@ -119,7 +134,7 @@ public final class ConfigDecoder {
             throw new ConfigException(path + ": \"" + s + "\" is not one of " + List.of(raw.getEnumConstants()));
         } else if (raw.isArray()) {
             Class<?> component = raw.getComponentType();
-            List<Object> items = list(e, component, path);
+            List<Object> items = list(e, component, shape == null ? null : shape.elements(), path);
             Object array = Array.newInstance(component, items.size());
             for (int i = 0; i < items.size(); i++) {
                 Object item = items.get(i);
@@ -128,9 +143,10 @@ public final class ConfigDecoder {
             }
             return array;
         } else if (Set.class.isAssignableFrom(raw)) {
-            return new LinkedHashSet<>(list(e, typeArgument(target, 0), path));
+            return new LinkedHashSet<>(list(e, typeArgument(target, 0), shape == null ? null : shape.elements(),
+                    path));
         } else if (Collection.class.isAssignableFrom(raw)) {
-            return list(e, typeArgument(target, 0), path);
+            return list(e, typeArgument(target, 0), shape == null ? null : shape.elements(), path);
         } else if (Map.class.isAssignableFrom(raw)) {
             Map<String, Object> map = new LinkedHashMap<>();
             if (isEmptyArray(e)) {
@@ -141,25 +157,26 @@ public final class ConfigDecoder {
             }
             Type valueType = typeArgument(target, 1);
             for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
-                map.put(entry.getKey(), convert(entry.getValue(), valueType, path + "." + entry.getKey()));
+                map.put(entry.getKey(), convert(entry.getValue(), valueType, shape == null ? null : shape.values(),
+                        path + "." + entry.getKey()));
             }
             return map;
         } else if (raw.isRecord()) {
-            return record(object(e, path), raw, path);
+            return record(object(e, path), raw, shape, path);
         } else if (!raw.isPrimitive() && !raw.isInterface() && !Modifier.isAbstract(raw.getModifiers())) {
-            return bean(object(e, path), raw, path);
+            return bean(object(e, path), raw, shape, path);
         }
         throw new ConfigException(path + ": the config type " + target.getTypeName() + " cannot be decoded");
     }
 
-    private static Object record(JsonObject json, Class<?> type, String path) {
-        RecordComponent[] components = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        Object[] values = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            RecordComponent c = components[i];
-            types[i] = c.getType();
-            values[i] = field(json, c, c.getName(), c.getType(), c.getGenericType(), path);
+    private static Object record(JsonObject json, Class<?> type, ConfigField shape, String path) {
+        List<ConfigMembers.Member> members = members(type, shape, path);
+        Class<?>[] types = new Class<?>[members.size()];
+        Object[] values = new Object[members.size()];
+        for (int i = 0; i < members.size(); i++) {
+            ConfigMembers.Member m = members.get(i);
+            types[i] = m.raw();
+            values[i] = field(json, m, path);
         }
         try {
             Constructor<?> ctor = type.getDeclaredConstructor(types);
@@ -173,7 +190,8 @@ public final class ConfigDecoder {
         }
     }
 
-    private static Object bean(JsonObject json, Class<?> type, String path) {
+    private static Object bean(JsonObject json, Class<?> type, ConfigField shape, String path) {
+        List<ConfigMembers.Member> members = members(type, shape, path);
         Object instance;
         try {
             Constructor<?> ctor = type.getDeclaredConstructor();
@@ -182,56 +200,52 @@ public final class ConfigDecoder {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ConfigException(path + ": " + type.getName() + " needs a no-argument constructor: " + e, e);
         }
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                int mod = f.getModifiers();
-                if (Modifier.isStatic(mod) || Modifier.isTransient(mod) || f.isSynthetic()) {
-                    continue;
-                }
-                Object value = field(json, f, f.getName(), f.getType(), f.getGenericType(), path);
-                if (value == null && f.getType().isPrimitive()) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    f.set(instance, value);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new ConfigException(path + ": cannot set " + f.getName() + ": " + e, e);
-                }
+        for (ConfigMembers.Member m : members) {
+            Object value = field(json, m, path);
+            if (value == null && m.raw().isPrimitive()) {
+                continue;
+            }
+            Field f = (Field) m.element();
+            try {
+                f.setAccessible(true);
+                f.set(instance, value);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new ConfigException(path + ": cannot set " + f.getName() + ": " + e, e);
             }
         }
         return instance;
     }
 
-    private static Object field(JsonObject json, AnnotatedElement element, String javaName, Class<?> raw,
-                                Type generic, String path) {
-        Name name = element.getAnnotation(Name.class);
-        String kongName = name != null ? name.value() : FieldNames.toKong(javaName);
-        String fieldPath = path + "." + kongName;
-        JsonElement value = json.get(kongName);
+    private static Object field(JsonObject json, ConfigMembers.Member m, String path) {
+        ConfigField f = m.field();
+        String fieldPath = path + "." + f.name();
+        if (ConfigField.isRefused(m.raw().getName())) {
+            throw new ConfigException(fieldPath + " " + ConfigField.noKongType(m.raw().getName()));
+        }
+        JsonElement value = json.get(f.name());
         if (value == null || value.isJsonNull()) {
-            Default dflt = element.getAnnotation(Default.class);
-            if (dflt != null) {
-                value = raw == String.class || raw.isEnum() ? new JsonPrimitive(dflt.value())
-                        : parseDefault(dflt.value(), fieldPath);
+            try {
+                value = f.defaultValue();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(fieldPath + ": " + e.getMessage(), e);
             }
         }
-        Object converted = convert(value, generic, fieldPath);
-        if (converted == null && raw.isPrimitive()) {
-            return zero(raw);
+        Object converted = convert(value, m.generic(), m.resolved() ? f : null, fieldPath);
+        if (converted == null && m.raw().isPrimitive()) {
+            return zero(m.raw());
         }
         return converted;
     }
 
-    private static JsonElement parseDefault(String text, String path) {
+    private static List<ConfigMembers.Member> members(Class<?> type, ConfigField shape, String path) {
         try {
-            return JsonParser.parseString(text);
-        } catch (RuntimeException e) {
-            throw new ConfigException(path + ": @Default(\"" + text + "\") is not JSON", e);
+            return ConfigMembers.of(type, shape == null ? null : shape.fields());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + ": " + e.getMessage(), e);
         }
     }
 
-    private static List<Object> list(JsonElement e, Type elementType, String path) {
+    private static List<Object> list(JsonElement e, Type elementType, ConfigField shape, String path) {
         List<Object> out = new ArrayList<>();
         if (e.isJsonObject() && e.getAsJsonObject().isEmpty()) {
             return out;
@@ -241,7 +255,7 @@ public final class ConfigDecoder {
         }
         JsonArray array = e.getAsJsonArray();
         for (int i = 0; i < array.size(); i++) {
-            out.add(convert(array.get(i), elementType, path + "[" + (i + 1) + "]"));
+            out.add(convert(array.get(i), elementType, shape, path + "[" + (i + 1) + "]"));
         }
         return out;
     }

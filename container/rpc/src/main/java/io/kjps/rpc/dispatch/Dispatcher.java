@@ -536,11 +536,7 @@ public final class Dispatcher {
         info.put("Name", plugin.name());
         info.put("Version", plugin.descriptor().version());
         info.put("Priority", (long) plugin.descriptor().priority());
-        List<Object> phases = new ArrayList<>();
-        for (Phase ph : plugin.descriptor().phases()) {
-            phases.add(ph.kongName());
-        }
-        info.put("Phases", phases);
+        info.put("Phases", new ArrayList<Object>(plugin.descriptor().phases()));
         info.put("Schema", plugin.descriptor().schemaJson());
         return info;
     }

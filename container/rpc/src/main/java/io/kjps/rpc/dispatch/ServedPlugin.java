@@ -3,7 +3,8 @@ package io.kjps.rpc.dispatch;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.plugin.Phase;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,7 +38,8 @@ public final class ServedPlugin {
         this.handler = (KongPhaseHandler<Object>) handler;
         this.configDecoder = configDecoder;
         this.origin = origin;
-        this.phases = descriptor.phaseSet();
+        this.phases = EnumSet.noneOf(Phase.class);
+        descriptor.phases().forEach(phase -> phases.add(Phase.fromKong(phase)));
     }
 
     /** @return the plugin name */

@@ -32,7 +32,7 @@ class ConfigDecoderTest {
 
     enum Mode { allow, deny }
 
-    record Primitives(int i, long l, short s, byte b, double d, float f, boolean bool, char c,
+    record Primitives(int i, long l, short s, byte b, double d, float f, boolean bool,
                       Integer boxed, Boolean boxedBool) {
     }
 
@@ -155,15 +155,26 @@ class ConfigDecoderTest {
     @Test
     void primitivesWithMissingValuesAreZero() {
         Primitives p = decode(Primitives.class, "{}");
-        assertEquals(new Primitives(0, 0L, (short) 0, (byte) 0, 0.0, 0f, false, '\0', null, null), p);
+        assertEquals(new Primitives(0, 0L, (short) 0, (byte) 0, 0.0, 0f, false, null, null), p);
         assertEquals(p, decode(Primitives.class, "{\"i\":null,\"l\":null,\"d\":null,\"bool\":null,\"boxed\":null}"));
+    }
+
+    /** The processor refuses a char field (no Kong type); so does the decoder, with the model's words. */
+    @Test
+    void aCharFieldIsRefusedWhateverItsValue() {
+        record Letter(char letter) {
+        }
+        String why = "config.letter " + io.kjps.model.ConfigField.noKongType("char");
+        assertEquals(why, assertThrows(ConfigException.class, () -> decode(Letter.class, "{\"letter\":\"x\"}"))
+                .getMessage());
+        assertEquals(why, assertThrows(ConfigException.class, () -> decode(Letter.class, "{}")).getMessage());
     }
 
     @Test
     void primitivesWithValues() {
         Primitives p = decode(Primitives.class, "{\"i\":-3,\"l\":9007199254740993,\"s\":300,\"b\":-128,\"d\":2,"
                 + "\"f\":0.5,\"bool\":true,\"boxed\":2.0,\"boxed_bool\":false}");
-        assertEquals(new Primitives(-3, 9007199254740993L, (short) 300, (byte) -128, 2.0, 0.5f, true, '\0', 2,
+        assertEquals(new Primitives(-3, 9007199254740993L, (short) 300, (byte) -128, 2.0, 0.5f, true, 2,
                 false), p);
         assertEquals(1000L, decode(Primitives.class, "{\"l\":1e3}").l(), "an integral exponent form");
     }
@@ -360,5 +371,40 @@ class ConfigDecoderTest {
         want.put("b", List.of("x"));
         assertEquals(want, ConfigDecoder.forType(Object.class).decode("{\"a\":1,\"b\":[\"x\"]}"));
         assertEquals(Map.of("a", 1L), ConfigDecoder.forType(Map.class).decode("{\"a\":1}"));
+    }
+
+    record Limit(int perMinute) {
+    }
+
+    record Resolved(@Name("ignored") String url, List<Limit> limits, Map<String, Limit> byRoute) {
+    }
+
+    /**
+     * With the descriptor's resolved fields the decoder follows them, names and defaults included, and reads no
+     * annotation: here the descriptor says {@code base_url} although the class says {@code @Name("ignored")}.
+     */
+    @Test
+    void followsTheResolvedFieldsOfTheDescriptor() {
+        io.kjps.model.ConfigField limit = io.kjps.model.ConfigField.shape("record",
+                List.of(io.kjps.model.ConfigField.of("perMinute", null, "integer", "60")), null, null);
+        List<io.kjps.model.ConfigField> resolved = List.of(
+                io.kjps.model.ConfigField.of("url", "base_url", "string", "http://d"),
+                new io.kjps.model.ConfigField("limits", "limits", "array", "[{}]", List.of(), limit, null),
+                new io.kjps.model.ConfigField("byRoute", "by_route", "map", null, List.of(), null, limit));
+        ConfigDecoder decoder = ConfigDecoder.forType(Resolved.class, resolved);
+        assertEquals(new Resolved("http://d", List.of(new Limit(60)), Map.of("r", new Limit(60))),
+                decoder.decode("{\"ignored\":\"x\",\"by_route\":{\"r\":{}}}"));
+        assertEquals(new Resolved("http://x", List.of(new Limit(5)), null),
+                decoder.decode("{\"base_url\":\"http://x\",\"limits\":[{\"per_minute\":5}]}"));
+    }
+
+    @Test
+    void aDescriptorThatDoesNotFitTheClassIsAConfigError() {
+        List<io.kjps.model.ConfigField> stale = List.of(io.kjps.model.ConfigField.of("url", null, "string", null),
+                io.kjps.model.ConfigField.of("gone", null, "string", null));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigDecoder.forType(Resolved.class, stale).decode("{}"));
+        assertTrue(e.getMessage().startsWith("config: " + Resolved.class.getName() + " has member limits, which its "
+                + "plugin descriptor does not describe"), e.getMessage());
     }
 }

@@ -8,7 +8,7 @@ import io.kjps.rpc.codec.PdkCall;
 import io.kjps.rpc.codec.RpcRequest;
 import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.config.ConfigDecoder;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.kjps.rpc.plugin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.kjps.model.PluginRules;
 import java.util.Arrays;
@@ -15,5 +16,12 @@ class PhaseTest {
         for (String name : PluginRules.PHASES) {
             assertEquals(name, Phase.fromKong(name).kongName());
         }
+    }
+
+    @Test
+    void otherNamesAreNoPhase() {
+        assertNull(Phase.fromKong("ACCESS"));
+        assertNull(Phase.fromKong("header_filter"));
+        assertNull(Phase.fromKong(null));
     }
 }

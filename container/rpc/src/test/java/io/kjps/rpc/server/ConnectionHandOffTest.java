@@ -18,7 +18,7 @@ import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.rpc.testutil.HelloPlugin;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

@@ -16,7 +16,7 @@ import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.rpc.testutil.HelloPlugin;
 import io.kjps.rpc.testutil.KongEnd;
 import java.util.ArrayList;

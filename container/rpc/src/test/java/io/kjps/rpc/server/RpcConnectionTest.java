@@ -24,7 +24,7 @@ import io.kjps.rpc.dispatch.DispatcherSettings;
 import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.rpc.testutil.Bytes;
 import io.kjps.rpc.testutil.KongEnd;
 import java.io.ByteArrayInputStream;

@@ -4,7 +4,7 @@ import io.kjps.model.PluginRules;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -66,7 +66,7 @@ final class BundlePlugins {
                         + descriptor.configType() + " of " + descriptor.name() + " cannot be loaded: " + e, e);
             }
         }
-        return new ServedPlugin(descriptor, handler, ConfigDecoder.forType(configType),
+        return new ServedPlugin(descriptor, handler, ConfigDecoder.forType(configType, descriptor.config()),
                 "bundle " + describe(bundle));
     }
 

@@ -4,7 +4,6 @@ import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.Event;
 import io.kjps.rpc.dispatch.Instance;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.Phase;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
@@ -285,7 +284,7 @@ public final class KongCommands {
     }
 
     private static String phases(ServedPlugin p) {
-        return p.descriptor().phases().stream().map(Phase::kongName).collect(Collectors.joining(","));
+        return String.join(",", p.descriptor().phases());
     }
 
     private static String age(long nanos) {

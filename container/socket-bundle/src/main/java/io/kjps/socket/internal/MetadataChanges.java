@@ -1,7 +1,6 @@
 package io.kjps.socket.internal;
 
-import io.kjps.rpc.plugin.Phase;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +27,8 @@ final class MetadataChanges {
         if (before.priority() != after.priority()) {
             changes.add("priority " + before.priority() + " -> " + after.priority());
         }
-        Set<String> oldPhases = names(before.phaseSet());
-        Set<String> newPhases = names(after.phaseSet());
+        Set<String> oldPhases = new TreeSet<>(before.phases());
+        Set<String> newPhases = new TreeSet<>(after.phases());
         if (!oldPhases.equals(newPhases)) {
             Set<String> added = new TreeSet<>(newPhases);
             added.removeAll(oldPhases);
@@ -44,11 +43,5 @@ final class MetadataChanges {
             changes.add("schema " + before.schemaJson() + " -> " + after.schemaJson());
         }
         return changes;
-    }
-
-    private static Set<String> names(Set<Phase> phases) {
-        Set<String> out = new TreeSet<>();
-        phases.forEach(p -> out.add(p.kongName()));
-        return out;
     }
 }

@@ -110,7 +110,7 @@ final class Metrics implements EventRecorder {
                 .callback(cb -> {
                     Map<String, Long> n = new TreeMap<>();
                     for (ServedPlugin p : dispatcher.registry().all()) {
-                        p.descriptor().phases().forEach(ph -> n.put(p.name() + "\n" + ph.kongName(), 0L));
+                        p.descriptor().phases().forEach(ph -> n.put(p.name() + "\n" + ph, 0L));
                     }
                     for (Event e : dispatcher.events()) {
                         n.merge(e.plugin().name() + "\n" + e.phase().kongName(), 1L, Long::sum);

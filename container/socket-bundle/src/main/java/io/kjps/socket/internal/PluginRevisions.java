@@ -2,7 +2,7 @@ package io.kjps.socket.internal;
 
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -127,7 +127,7 @@ public final class PluginSocketComponent {
 
     private static String phaseList(ServedPlugin plugin) {
         StringBuilder sb = new StringBuilder();
-        plugin.descriptor().phases().forEach(p -> sb.append(sb.length() == 0 ? "" : ",").append(p.kongName()));
+        plugin.descriptor().phases().forEach(p -> sb.append(sb.length() == 0 ? "" : ",").append(p));
         return sb.toString();
     }
 

@@ -14,7 +14,7 @@ import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.rpc.plugin.Phase;
 import io.kjps.rpc.server.HandlerThreads;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.kjps.socket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

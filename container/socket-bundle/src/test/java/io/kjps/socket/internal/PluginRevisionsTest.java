@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.plugin.PluginDescriptor;
+import io.kjps.model.PluginDescriptor;
 import io.kjps.socket.internal.PluginRevisions.State;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.kjps.processor;
+package io.kjps.model;
 
 import java.util.Locale;
 
@@ -13,8 +13,8 @@ import java.util.Locale;
  * {@code maxRetries2} becomes {@code max_retries2}, {@code url} stays {@code url}, {@code URLPath} becomes
  * {@code urlpath}, {@code x1Y} becomes {@code x1_y}.
  *
- * <p>The server's config decoder applies exactly this rule, so the schema Kong validates and the names the decoder
- * looks up always agree.
+ * <p>The only copy of the rule: the annotation processor names the schema's fields with it, the server's config
+ * decoder looks them up with it and the test kit writes configs with it, so the three always agree.
  */
 public final class FieldNames {
 

@@ -1,13 +1,10 @@
-package io.kjps.rpc.config;
+package io.kjps.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Locale;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The same cases as the annotation processor's FieldNamesTest, plus a few: the two must agree. */
 class FieldNamesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -40,21 +37,22 @@ class FieldNamesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
+        // Locale.ROOT: no Turkish dotless i, whatever the default locale
         "IDList, idlist",
         "userId, user_id",
     })
     void lowerCasesIndependentlyOfTheDefaultLocale(String javaName, String kongName) {
-        Locale before = Locale.getDefault();
+        java.util.Locale before = java.util.Locale.getDefault();
         try {
-            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
             assertEquals(kongName, FieldNames.toKong(javaName));
         } finally {
-            Locale.setDefault(before);
+            java.util.Locale.setDefault(before);
         }
     }
 
-    @Test
-    void supplementaryLettersCountAsUpperCaseLikeTheProcessorDoes() {
+    @org.junit.jupiter.api.Test
+    void supplementaryLettersAreClassifiedByCodePoint() {
         // U+10400 DESERET CAPITAL LETTER LONG I (a surrogate pair, legal in Java identifiers), lower case U+10428
         assertEquals("a_\uD801\uDC28b", FieldNames.toKong("a\uD801\uDC00b"));
         assertEquals("\uD801\uDC28b", FieldNames.toKong("\uD801\uDC00b"));
