@@ -126,7 +126,7 @@ public final class FakeRequest implements PdkHandler {
     private final Map<Object, Object> shared = new LinkedHashMap<>();
     private final Map<Object, Object> ctx = new LinkedHashMap<>();
     private final Map<String, Object> serializeExtras = new LinkedHashMap<>();
-    private final List<PdkCall> serviceCalls = new ArrayList<>();
+    private final List<ReceivedPdkCall> serviceCalls = new ArrayList<>();
     private final List<LogLine> logLines = new ArrayList<>();
 
     private FakeRequest(Builder b) {
@@ -744,7 +744,7 @@ public final class FakeRequest implements PdkHandler {
                     break; // set_scheme, enable_buffering, ...: recorded only
             }
         }
-        serviceCalls.add(new PdkCall(m, a));
+        serviceCalls.add(new ReceivedPdkCall(m, a));
         return m.equals("kong.service.set_upstream") ? PdkResult.of(true) : PdkResult.nil();
     }
 
@@ -1367,7 +1367,7 @@ public final class FakeRequest implements PdkHandler {
     }
 
     /** @return every {@code kong.service.*} setter call, in order */
-    public synchronized List<PdkCall> serviceCalls() {
+    public synchronized List<ReceivedPdkCall> serviceCalls() {
         return List.copyOf(serviceCalls);
     }
 
