@@ -49,7 +49,6 @@ class TypeNamesTest {
             Map.entry("io.kjps.rpc.plugin.PluginDescriptor", "pending plugin-model: one descriptor"),
             Map.entry("io.kjps.launcher.internal.PluginDescriptor", "pending plugin-model: one descriptor"),
             Map.entry("io.kjps.processor.internal.Json", "pending: the processor's hand-written JSON goes (Gson)"),
-            Map.entry("io.kjps.emulator.internal.Json", "pending: the emulator's hand-written JSON goes (Gson)"),
             Map.entry("io.kjps.processor.internal.PluginAnalyzer.Plugin", "pending plugin-model: the processor"
                     + " writes the model instead of its own record (clashes with io.kjps.pdk.Plugin)"),
             Map.entry("io.kjps.processor.internal.PluginAnalyzer.Result", "pending plugin-model: the processor"

@@ -1,6 +1,6 @@
 package io.kjps.emulator;
 
-import io.kjps.emulator.internal.Json;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,7 +28,7 @@ final class Bodies {
         String text = b == null ? "" : new String(b, StandardCharsets.UTF_8);
         if (ct.startsWith("application/json") || ct.contains("+json")) {
             try {
-                Object v = Json.parse(text);
+                Object v = LuaJson.parse(text);
                 if (v instanceof Map || v instanceof List) {
                     return PdkResult.of(v);
                 }

@@ -1,7 +1,7 @@
 package io.kjps.emulator;
 
 import io.kjps.emulator.internal.HeaderList;
-import io.kjps.emulator.internal.Json;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -168,7 +168,7 @@ final class FakeState {
             e.put("body_base64", Base64.getEncoder().encodeToString(body));
         }
         e.put("json", json);
-        return Json.writeBytes(e, false);
+        return LuaJson.writeBytes(e, false);
     }
 
     /** The body parsed when the request's Content-Type is JSON, else null. */
@@ -179,7 +179,7 @@ final class FakeState {
             return null;
         }
         try {
-            return Json.parse(text);
+            return LuaJson.parse(text);
         } catch (IllegalArgumentException notJson) {
             return null;
         }

@@ -2,7 +2,7 @@ package io.kjps.emulator;
 
 import static io.kjps.emulator.LuaArgs.arg;
 
-import io.kjps.emulator.internal.Json;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +41,7 @@ final class LogFunctions implements PdkNamespace {
                 s.serializeExtras.put(k, arg(a, 1));
                 return PdkResult.nil();
             case "kong.log.serialize":
-                return PdkResult.of(LuaValues.string(Json.writeBytes(serialize())));
+                return PdkResult.of(LuaValues.string(LuaJson.writeBytes(serialize())));
             default:
                 return s.unknown(m);
         }

@@ -7,7 +7,7 @@ import static io.kjps.emulator.LuaArgs.responseSetterPhase;
 import static io.kjps.emulator.LuaArgs.validHeaderName;
 
 import io.kjps.emulator.internal.HeaderList;
-import io.kjps.emulator.internal.Json;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,14 +106,14 @@ final class ResponseFunctions implements PdkNamespace {
                     "The upstream server responded with " + status) : LuaValues.tostring(bodyArg);
             Map<String, Object> jb = new LinkedHashMap<>();
             jb.put("message", msg);
-            out = Json.writeBytes(jb);
+            out = LuaJson.writeBytes(jb);
             h.set("Content-Type", List.of(JSON_TYPE));
         } else if (bodyArg == null) {
             out = new byte[0];
         } else if (LuaValues.isString(bodyArg)) {
             out = LuaValues.bytes(bodyArg);
         } else if (bodyArg instanceof Map || bodyArg instanceof List) {
-            out = Json.writeBytes(bodyArg);
+            out = LuaJson.writeBytes(bodyArg);
             h.set("Content-Type", List.of(JSON_TYPE));
         } else {
             throw new LuaArgs.Raise("body must be a nil, string or table");

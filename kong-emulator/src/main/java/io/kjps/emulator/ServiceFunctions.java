@@ -5,7 +5,7 @@ import static io.kjps.emulator.LuaArgs.headerValues;
 import static io.kjps.emulator.LuaArgs.tableArg;
 import static io.kjps.emulator.LuaArgs.validHeaderName;
 
-import io.kjps.emulator.internal.Json;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +88,7 @@ final class ServiceFunctions implements PdkNamespace {
                 break;
             }
             case "set_body":
-                s.body = Json.writeBytes(tableArg(a, "body"));
+                s.body = LuaJson.writeBytes(tableArg(a, "body"));
                 s.requestHeaders.set("content-type", List.of("application/json"));
                 break;
             default:
