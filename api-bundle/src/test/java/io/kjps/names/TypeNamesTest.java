@@ -62,9 +62,13 @@ class TypeNamesTest {
     private static final Set<String> ALLOWED_NESTED = Set.of("Config");
 
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)");
-    private static final Pattern JAVA_TYPE = Pattern.compile("(?m)^([ \\t]*)(?:@\\w+(?:\\([^)]*\\))?\\s+)*public\\s+"
-            + "(?:(?:static|final|abstract|sealed|non-sealed|strictfp)\\s+)*(?:class|interface|enum|record|@interface)"
+
+    /** Groups: the indentation (none for a top-level type), the modifiers, the name. */
+    private static final Pattern JAVA_TYPE = Pattern.compile("(?m)^([ \\t]*)((?:@\\w+(?:\\([^)]*\\))?\\s+)*public\\s+"
+            + "(?:(?:static|final|abstract|sealed|non-sealed|strictfp)\\s+)*)(?:class|interface|enum|record|@interface)"
             + "\\s+(\\w+)");
+
+    /** The same groups as {@link #JAVA_TYPE}; Kotlin's default is public. */
     private static final Pattern KOTLIN_TYPE = Pattern.compile("(?m)^([ \\t]*)((?:(?:public|private|internal|data|"
             + "enum|sealed|abstract|open|annotation|value|inner|fun)\\s+)*)(?:class|interface|object)\\s+(\\w+)");
 
@@ -160,21 +164,18 @@ class TypeNamesTest {
     }
 
     static List<Declared> javaTypes(String source, String fileType, Path file) {
-        String code = withoutCommentsAndStrings(source);
-        String pkg = packageOf(code);
-        List<Declared> out = new ArrayList<>();
-        Matcher m = JAVA_TYPE.matcher(code);
-        while (m.find()) {
-            out.add(declared(pkg, fileType, m.group(2), !m.group(1).isEmpty(), file));
-        }
-        return out;
+        return types(JAVA_TYPE, source, fileType, file);
     }
 
     static List<Declared> kotlinTypes(String source, String fileType, Path file) {
+        return types(KOTLIN_TYPE, source, fileType, file);
+    }
+
+    private static List<Declared> types(Pattern declaration, String source, String fileType, Path file) {
         String code = withoutCommentsAndStrings(source);
         String pkg = packageOf(code);
         List<Declared> out = new ArrayList<>();
-        Matcher m = KOTLIN_TYPE.matcher(code);
+        Matcher m = declaration.matcher(code);
         while (m.find()) {
             Set<String> modifiers = new TreeSet<>(List.of(m.group(2).trim().split("\\s+")));
             if (!modifiers.contains("private") && !modifiers.contains("internal")) {

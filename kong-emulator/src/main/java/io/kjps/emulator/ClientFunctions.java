@@ -4,14 +4,9 @@ import java.util.List;
 
 /** {@code kong.client.*}: the client's address from the builder; no consumer and no credential. */
 final class ClientFunctions implements PdkNamespace {
-    private final FakeState s;
-
-    ClientFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         return switch (m) {
             case "kong.client.get_ip", "kong.client.get_forwarded_ip" -> PdkResult.of(s.clientIp);
             case "kong.client.get_port", "kong.client.get_forwarded_port" -> PdkResult.of(s.clientPort);

@@ -71,29 +71,26 @@ public final class FakeRequest implements PdkHandler {
      * Where a method's namespace is answered: the dotted namespace ({@code kong.service.request}) to its type. A
      * method goes to the longest namespace that prefixes it; none, and Kong does not know the method.
      */
-    private final Map<String, PdkNamespace> namespaces;
+    private static final Map<String, PdkNamespace> NAMESPACES = Map.ofEntries(
+            Map.entry("kong.request", new RequestFunctions()),
+            Map.entry("kong.client", new ClientFunctions()),
+            Map.entry("kong.ip", new IpFunctions()),
+            Map.entry("kong.router", new RouterFunctions()),
+            Map.entry("kong.response", new ResponseFunctions()),
+            Map.entry("kong.service", new ServiceFunctions()),
+            Map.entry("kong.service.request", new ServiceFunctions()),
+            Map.entry("kong.service.response", new ServiceResponseFunctions()),
+            Map.entry("kong.ctx.shared", new CtxFunctions()),
+            Map.entry("kong.nginx", new NginxFunctions()),
+            Map.entry("kong.log", new LogFunctions()),
+            Map.entry("kong.node", new NodeFunctions()),
+            Map.entry("kong.plugin", new PluginFunctions()),
+            Map.entry("kong.vault", new VaultFunctions()));
+
     private final FakeState state;
-    private final ResponseFunctions response;
 
     private FakeRequest(Builder b) {
         state = new FakeState(b);
-        response = new ResponseFunctions(state);
-        ServiceFunctions service = new ServiceFunctions(state);
-        namespaces = Map.ofEntries(
-                Map.entry("kong.request", new RequestFunctions(state)),
-                Map.entry("kong.client", new ClientFunctions(state)),
-                Map.entry("kong.ip", new IpFunctions(state)),
-                Map.entry("kong.router", new RouterFunctions(state)),
-                Map.entry("kong.response", response),
-                Map.entry("kong.service", service),
-                Map.entry("kong.service.request", service),
-                Map.entry("kong.service.response", new ServiceResponseFunctions(state)),
-                Map.entry("kong.ctx.shared", new CtxFunctions(state)),
-                Map.entry("kong.nginx", new NginxFunctions(state)),
-                Map.entry("kong.log", new LogFunctions(state)),
-                Map.entry("kong.node", new NodeFunctions(state)),
-                Map.entry("kong.plugin", new PluginFunctions(state)),
-                Map.entry("kong.vault", new VaultFunctions(state)));
     }
 
     /**
@@ -408,9 +405,9 @@ public final class FakeRequest implements PdkHandler {
                 throw new LuaArgs.Raise("API disabled in the context of ngx.timer");
             }
             for (int dot = m.lastIndexOf('.'); dot > 0; dot = m.lastIndexOf('.', dot - 1)) {
-                PdkNamespace ns = namespaces.get(m.substring(0, dot));
+                PdkNamespace ns = NAMESPACES.get(m.substring(0, dot));
                 if (ns != null) {
-                    return ns.call(phase, m, args);
+                    return ns.call(state, phase, m, args);
                 }
             }
             return state.unknown(m);
@@ -458,7 +455,7 @@ public final class FakeRequest implements PdkHandler {
      */
     public synchronized void handlerFailed() {
         if (!state.exited) {
-            response.exit("access", List.of(500L), true);
+            ResponseFunctions.exit(state, "access", List.of(500L), true);
         }
     }
 

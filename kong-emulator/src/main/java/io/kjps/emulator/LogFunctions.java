@@ -17,23 +17,18 @@ final class LogFunctions implements PdkNamespace {
     private static final String LOG = "kong.log.";
     private static final Set<String> LEVELS = Set.of("alert", "crit", "err", "warn", "notice", "info", "debug");
 
-    private final FakeState s;
-
-    LogFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         String fn = m.substring(LOG.length());
         if (LEVELS.contains(fn)) {
-            return log(fn, a);
+            return log(s, fn, a);
         }
         switch (m) {
             case "kong.log.inspect":
-                return log("debug", a);
+                return log(s, "debug", a);
             case "kong.log.deprecation":
-                return log("warn", a);
+                return log(s, "warn", a);
             case "kong.log.set_serialize_value":
                 if (!(arg(a, 0) instanceof String k)) {
                     throw new LuaArgs.Raise("key must be a string");
@@ -41,18 +36,18 @@ final class LogFunctions implements PdkNamespace {
                 s.serializeExtras.put(k, arg(a, 1));
                 return PdkResult.nil();
             case "kong.log.serialize":
-                return PdkResult.of(LuaValues.string(LuaJson.writeBytes(serialize())));
+                return PdkResult.of(LuaValues.string(LuaJson.writeBytes(serialize(s))));
             default:
                 return s.unknown(m);
         }
     }
 
-    private PdkResult log(String level, List<Object> a) {
+    private static PdkResult log(FakeState s, String level, List<Object> a) {
         s.logLines.add(new FakeRequest.LogLine(level, LuaArgs.concat(a)));
         return PdkResult.nil();
     }
 
-    private Map<String, Object> serialize() {
+    private static Map<String, Object> serialize(FakeState s) {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("id", s.requestId);
         req.put("size", (long) (s.body == null ? 0 : s.body.length));

@@ -107,6 +107,11 @@ final class LuaArgs {
         throw new Raise(what + " must be a table");
     }
 
+    /** A {@code get(key)} on a Lua table: nil without a key. */
+    static PdkResult get(Map<Object, Object> m, List<Object> a) {
+        return PdkResult.of(a.isEmpty() ? null : m.get(a.get(0)));
+    }
+
     /** A {@code set(key, value)} on a Lua table: nil key raises, nil value removes. */
     static PdkResult put(Map<Object, Object> m, List<Object> a) {
         if (a.isEmpty() || a.get(0) == null) {

@@ -6,25 +6,20 @@ import java.util.List;
 
 /** {@code kong.nginx.*}: the nginx ctx, {@code ngx.var} (the builder's, else derived from the request), the rest. */
 final class NginxFunctions implements PdkNamespace {
-    private final FakeState s;
-
-    NginxFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         return switch (m) {
-            case "kong.nginx.get_ctx" -> PdkResult.of(a.isEmpty() ? null : s.ctx.get(arg(a, 0)));
+            case "kong.nginx.get_ctx" -> LuaArgs.get(s.ctx, a);
             case "kong.nginx.set_ctx" -> LuaArgs.put(s.ctx, a);
-            case "kong.nginx.get_var" -> PdkResult.of(a.isEmpty() ? null : var(String.valueOf(arg(a, 0))));
+            case "kong.nginx.get_var" -> PdkResult.of(a.isEmpty() ? null : var(s, String.valueOf(arg(a, 0))));
             case "kong.nginx.get_subsystem" -> PdkResult.of("http");
             case "kong.nginx.req_start_time" -> PdkResult.of(s.startMillis / 1000.0);
             default -> s.unknown(m);
         };
     }
 
-    private Object var(String name) {
+    private static Object var(FakeState s, String name) {
         if (s.vars.containsKey(name)) {
             return s.vars.get(name);
         }

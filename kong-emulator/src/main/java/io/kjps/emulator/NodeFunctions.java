@@ -23,11 +23,6 @@ final class NodeFunctions implements PdkNamespace {
     /** Its Lua VM's memory: 2.5 MiB. */
     static final long WORKER_LUA_VM_BYTES = 2_621_440;
 
-    private final FakeState s;
-
-    NodeFunctions(FakeState state) {
-        this.s = state;
-    }
 
     private static Map<String, long[]> sharedDicts() {
         Map<String, long[]> m = new LinkedHashMap<>();
@@ -37,7 +32,7 @@ final class NodeFunctions implements PdkNamespace {
     }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         return switch (m) {
             case "kong.node.get_id" -> PdkResult.of(s.nodeId);
             case "kong.node.get_hostname" -> PdkResult.of("localhost");

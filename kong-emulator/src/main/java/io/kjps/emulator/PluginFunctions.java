@@ -4,14 +4,9 @@ import java.util.List;
 
 /** {@code kong.plugin.*}: the plugin entity's id from the builder. */
 final class PluginFunctions implements PdkNamespace {
-    private final FakeState s;
-
-    PluginFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         return m.equals("kong.plugin.get_id") ? PdkResult.of(s.pluginId) : s.unknown(m);
     }
 }

@@ -8,14 +8,9 @@ import java.util.Map;
 
 /** {@code kong.request.*}: the getters, from the request as it is now. */
 final class RequestFunctions implements PdkNamespace {
-    private final FakeState s;
-
-    RequestFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         switch (m) {
             case "kong.request.get_scheme", "kong.request.get_forwarded_scheme":
                 return PdkResult.of(s.scheme);

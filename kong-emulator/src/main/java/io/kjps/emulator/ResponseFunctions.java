@@ -31,14 +31,9 @@ final class ResponseFunctions implements PdkNamespace {
             Map.entry(504, "The upstream server is timing out"));
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
-    private final FakeState s;
-
-    ResponseFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         switch (m) {
             case "kong.response.get_status":
                 responseGetterPhase(phase);
@@ -80,9 +75,9 @@ final class ResponseFunctions implements PdkNamespace {
                 }
                 return PdkResult.nil();
             case "kong.response.exit":
-                return exit(phase, a, false);
+                return exit(s, phase, a, false);
             case "kong.response.error":
-                return exit(phase, a, true);
+                return exit(s, phase, a, true);
             default:
                 return s.unknown(m);
         }
@@ -92,7 +87,7 @@ final class ResponseFunctions implements PdkNamespace {
      * {@code kong.response.exit(status, body, headers)} or {@code error(status, message, headers)}: the request
      * ends with this response.
      */
-    PdkResult exit(String phase, List<Object> a, boolean error) {
+    static PdkResult exit(FakeState s, String phase, List<Object> a, boolean error) {
         if (phase.equals("log")) {
             throw new LuaArgs.Raise("function cannot be called in log phase");
         }

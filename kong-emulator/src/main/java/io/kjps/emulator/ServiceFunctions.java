@@ -19,25 +19,20 @@ import java.util.Map;
 final class ServiceFunctions implements PdkNamespace {
     private static final String REQUEST = "kong.service.request.";
 
-    private final FakeState s;
-
-    ServiceFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         if (m.startsWith(REQUEST)) {
             if (!phase.equals("rewrite") && !phase.equals("access")) {
                 throw new LuaArgs.Raise("function cannot be called in " + phase + " phase");
             }
-            changeRequest(m.substring(REQUEST.length()), a);
+            changeRequest(s, m.substring(REQUEST.length()), a);
         }
         s.serviceCalls.add(new ReceivedPdkCall(m, a));
         return m.equals("kong.service.set_upstream") ? PdkResult.of(true) : PdkResult.nil();
     }
 
-    private void changeRequest(String fn, List<Object> a) {
+    private static void changeRequest(FakeState s, String fn, List<Object> a) {
         switch (fn) {
             case "set_header", "add_header": {
                 String n = validHeaderName(a);

@@ -7,14 +7,9 @@ import java.util.List;
 
 /** {@code kong.service.response.*}: the upstream's answer; the getters raise before Kong proxies. */
 final class ServiceResponseFunctions implements PdkNamespace {
-    private final FakeState s;
-
-    ServiceResponseFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         switch (m) {
             case "kong.service.response.get_status":
                 responseGetterPhase(phase);

@@ -10,14 +10,9 @@ import java.util.Map;
 
 /** {@code kong.vault.*}: the secrets given with {@link FakeRequest.Builder#vaultSecret}. */
 final class VaultFunctions implements PdkNamespace {
-    private final FakeState s;
-
-    VaultFunctions(FakeState state) {
-        this.s = state;
-    }
 
     @Override
-    public PdkResult call(String phase, String m, List<Object> a) {
+    public PdkResult call(FakeState s, String phase, String m, List<Object> a) {
         switch (m) {
             case "kong.vault.is_reference":
                 return PdkResult.of(isReference(arg(a, 0)));
@@ -31,7 +26,7 @@ final class VaultFunctions implements PdkNamespace {
                         : PdkResult.error("no secret for " + LuaValues.tostring(ref) + " in this vault");
             }
             case "kong.vault.update":
-                return PdkResult.of(update(arg(a, 0)));
+                return PdkResult.of(update(s, arg(a, 0)));
             case "kong.vault.flush":
                 return PdkResult.nil();
             default:
@@ -52,10 +47,10 @@ final class VaultFunctions implements PdkNamespace {
      * Kong's {@code update(options)}: every field named in {@code options["$refs"]} gets the secret of its
      * reference when the vault knows it, in nested tables too; anything but a table comes back as it is.
      */
-    private Object update(Object options) {
+    private static Object update(FakeState s, Object options) {
         if (options instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(x instanceof Map || x instanceof List ? update(x) : x));
+            l.forEach(x -> out.add(x instanceof Map || x instanceof List ? update(s, x) : x));
             return out;
         }
         if (!(options instanceof Map<?, ?> m)) {
@@ -64,7 +59,7 @@ final class VaultFunctions implements PdkNamespace {
         Map<Object, Object> out = new LinkedHashMap<>(m);
         for (Map.Entry<Object, Object> e : out.entrySet()) {
             if (!"$refs".equals(e.getKey()) && (e.getValue() instanceof Map || e.getValue() instanceof List)) {
-                e.setValue(update(e.getValue()));
+                e.setValue(update(s, e.getValue()));
             }
         }
         if (out.get("$refs") instanceof Map<?, ?> refs) {
