@@ -14,8 +14,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Response {
 
-    /** @return {@code kong.response.get_status()} */
-    long getStatus();
+    /**
+     * @return {@code kong.response.get_status()}: an HTTP status, an {@code int} like {@link #setStatus} and
+     *     {@link #exit} take (Kong's {@code ngx.status} is an integer; go-pdk's {@code GetStatus} returns {@code int})
+     */
+    int getStatus();
 
     /**
      * {@code kong.response.get_header(name)}.

@@ -1,7 +1,7 @@
 package io.kjps.pdk;
 
+import io.kjps.pdk.entity.GatewayService;
 import io.kjps.pdk.entity.Route;
-import io.kjps.pdk.entity.Service;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** {@code kong.router}: what the request matched. Phases: access, header_filter, response, body_filter, log. */
@@ -12,5 +12,5 @@ public interface Router {
     Route getRoute();
 
     /** @return {@code kong.router.get_service()}, or {@code null} (a route without a service) */
-    Service getService();
+    GatewayService getService();
 }

@@ -8,8 +8,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ServiceResponse {
 
-    /** @return {@code kong.service.response.get_status()} */
-    long getStatus();
+    /**
+     * @return {@code kong.service.response.get_status()}: an HTTP status, an {@code int} like every status this PDK
+     *     takes (Kong's {@code ngx.status} is an integer; go-pdk's {@code GetStatus} returns {@code int} too)
+     */
+    int getStatus();
 
     /**
      * {@code kong.service.response.get_header(name)}.

@@ -40,7 +40,7 @@
  * <p>Calls not covered by a typed method can be made by name with {@link io.kjps.pdk.Kong#call(String, Object...)}.
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package io.kjps.pdk;
 
 import org.osgi.annotation.bundle.Export;

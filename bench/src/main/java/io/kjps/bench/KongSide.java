@@ -1,11 +1,11 @@
 package io.kjps.bench;
 
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
-import io.kjps.emulator.KongPlugin;
-import io.kjps.emulator.PdkCall;
+import io.kjps.emulator.ReceivedPdkCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ final class KongSide {
     static final String CONFIG = "{\"greeting\":\"hello\",\"__seq__\":0}";
 
     private final List<KongEmulator> emulators = new ArrayList<>();
-    private final List<Map<String, KongPlugin>> plugins = new ArrayList<>();
+    private final List<Map<String, ConfiguredPlugin>> plugins = new ArrayList<>();
     private final BenchPdk pdk = new BenchPdk();
     private final java.nio.file.Path socket;
     private final String suffix;
@@ -39,7 +39,7 @@ final class KongSide {
         for (KongConnectionPool pool : pools) {
             KongEmulator e = new KongEmulator(new KongClient(pool));
             emulators.add(e);
-            Map<String, KongPlugin> byName = new HashMap<>();
+            Map<String, ConfiguredPlugin> byName = new HashMap<>();
             for (String p : Scenario.plugins()) {
                 byName.put(p, e.plugin(p + suffix, CONFIG));
             }
@@ -93,7 +93,7 @@ final class KongSide {
      * @param plugin a plugin name
      * @return the plugin entity of that worker (one instance for all its requests)
      */
-    KongPlugin plugin(int worker, String plugin) {
+    ConfiguredPlugin plugin(int worker, String plugin) {
         return plugins.get(worker).get(plugin);
     }
 
@@ -108,7 +108,7 @@ final class KongSide {
             for (Scenario s : Scenario.values()) {
                 EventOutcome o = plugin(w, s.plugin()).handleEvent(s.phase(), pdk);
                 List<String> calls = new ArrayList<>();
-                for (PdkCall c : o.calls()) {
+                for (ReceivedPdkCall c : o.calls()) {
                     calls.add(c.method());
                 }
                 EventOutcome.Ending expected = s == Scenario.EXIT ? EventOutcome.Ending.EXIT : EventOutcome.Ending.RET;

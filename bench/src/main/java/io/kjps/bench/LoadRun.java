@@ -1,7 +1,7 @@
 package io.kjps.bench;
 
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.KongException;
-import io.kjps.emulator.KongPlugin;
 import java.util.Arrays;
 
 /**
@@ -88,7 +88,7 @@ final class LoadRun {
         Thread[] threads = new Thread[concurrency];
         for (int i = 0; i < concurrency; i++) {
             int worker = i % kong.workers();
-            KongPlugin plugin = scenario == Scenario.CHURN
+            ConfiguredPlugin plugin = scenario == Scenario.CHURN
                     ? kong.emulator(worker).plugin(scenario.plugin(), KongSide.CONFIG)
                     : kong.plugin(worker, scenario.plugin());
             workers[i] = new Worker(kong, plugin, scenario, window, i);
@@ -226,7 +226,7 @@ final class LoadRun {
 
     private static final class Worker implements Runnable {
         private final KongSide kong;
-        private final KongPlugin plugin;
+        private final ConfiguredPlugin plugin;
         private final Scenario scenario;
         private final Window window;
         private final int index;
@@ -235,7 +235,7 @@ final class LoadRun {
         private long errors;
         private String firstError;
 
-        Worker(KongSide kong, KongPlugin plugin, Scenario scenario, Window window, int index) {
+        Worker(KongSide kong, ConfiguredPlugin plugin, Scenario scenario, Window window, int index) {
             this.kong = kong;
             this.plugin = plugin;
             this.scenario = scenario;

@@ -1,7 +1,7 @@
 package io.kjps.bench;
 
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.KongException;
-import io.kjps.emulator.KongPlugin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,7 +143,7 @@ public final class SoakMain {
             for (int i = 0; i < concurrency; i++) {
                 Scenario sc = mix[i % mix.length];
                 int worker = i % kong.workers();
-                KongPlugin plugin = sc == Scenario.CHURN
+                ConfiguredPlugin plugin = sc == Scenario.CHURN
                         ? kong.emulator(worker).plugin(sc.plugin(), KongSide.CONFIG)
                         : kong.plugin(worker, sc.plugin());
                 int index = i;
@@ -188,7 +188,7 @@ public final class SoakMain {
                            Map<Scenario, LongAdder> byScenario, LongAdder replacements) {
     }
 
-    private static void request(KongSide kong, KongPlugin plugin, Scenario scenario, int index, Counter c) {
+    private static void request(KongSide kong, ConfiguredPlugin plugin, Scenario scenario, int index, Counter c) {
         long seq = 0;
         while (!stopping) {
             if (scenario == Scenario.CHURN && seq % Scenario.CHURN_EVERY == 0) {

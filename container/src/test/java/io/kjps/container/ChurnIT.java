@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
-import io.kjps.emulator.KongPlugin;
 import io.kjps.emulator.KongRpcException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -229,8 +229,8 @@ class ChurnIT {
         KongRpcException gone = org.junit.jupiter.api.Assertions.assertThrows(KongRpcException.class,
                 () -> kong.handleEvent(dropped.get(0), "access", FakeRequest.builder().build()));
         assertTrue(gone.getMessage().contains("No plugin instance " + dropped.get(0)), gone.getMessage());
-        // Kong's answer to that error: start again and retry (KongPlugin does what Kong does)
-        KongPlugin plugin = kong.plugin("hello", "{\"greeting\":\"again\"}");
+        // Kong's answer to that error: start again and retry (ConfiguredPlugin does what Kong does)
+        ConfiguredPlugin plugin = kong.plugin("hello", "{\"greeting\":\"again\"}");
         FakeRequest r = FakeRequest.builder().header("x-name", "Eve").build();
         assertEquals(EventOutcome.Ending.RET, plugin.handleEvent("access", r).ending());
         assertEquals("again", r.responseHeader("x-hello-greeting"));

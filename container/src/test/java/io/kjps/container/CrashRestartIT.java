@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
 import io.kjps.emulator.KongException;
-import io.kjps.emulator.KongPlugin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class CrashRestartIT {
                 "kong-java-pluginserver.socket"), 8, KongConnectionPool.Policy.LIFO, Duration.ofSeconds(10))));
         AtomicInteger pidChanges = new AtomicInteger();
         kong.client().addServerPidListener(pid -> pidChanges.incrementAndGet());
-        KongPlugin hello = kong.plugin("hello", "{\"greeting\":\"back\"}");
+        ConfiguredPlugin hello = kong.plugin("hello", "{\"greeting\":\"back\"}");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();

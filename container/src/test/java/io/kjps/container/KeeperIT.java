@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
 import io.kjps.emulator.KongException;
-import io.kjps.emulator.KongPlugin;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -154,7 +154,7 @@ class KeeperIT {
         try (ServerProcess server = ServerProcess.start(ServerProcess.newPrefix(), "", "hello")) {
             KongEmulator kong = new KongEmulator(new KongClient(new KongConnectionPool(server.socket(), 8,
                     KongConnectionPool.Policy.LIFO, Duration.ofSeconds(30))));
-            KongPlugin hello = kong.plugin("hello", "{\"greeting\":\"kept\"}");
+            ConfiguredPlugin hello = kong.plugin("hello", "{\"greeting\":\"kept\"}");
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger lost = new AtomicInteger();

@@ -11,8 +11,8 @@ import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
 import io.kjps.emulator.KongRpcException;
-import io.kjps.emulator.PdkCall;
 import io.kjps.emulator.PdkResult;
+import io.kjps.emulator.ReceivedPdkCall;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -65,9 +65,9 @@ class KongProtocolIT {
         EventOutcome out = kong.handleEvent(id, "access", request);
         assertEquals(EventOutcome.Ending.RET, out.ending());
         assertEquals(List.of(
-                new PdkCall("kong.request.get_header", List.of("host")),
-                new PdkCall("kong.response.set_header", List.of("x-hello-from-java", "Java says Kong! to example.com")),
-                new PdkCall("kong.ctx.shared.set", List.of("shared_msg", "Kong!"))), out.calls());
+                new ReceivedPdkCall("kong.request.get_header", List.of("host")),
+                new ReceivedPdkCall("kong.response.set_header", List.of("x-hello-from-java", "Java says Kong! to example.com")),
+                new ReceivedPdkCall("kong.ctx.shared.set", List.of("shared_msg", "Kong!"))), out.calls());
         assertEquals("Java says Kong! to example.com", request.responseHeader("x-hello-from-java"));
         kong.client().pool().close();
     }
@@ -220,7 +220,7 @@ class KongProtocolIT {
     @Test
     void pdkErrorFromKong2xReachesThePluginAsAnException() {
         KongEmulator kong = new KongEmulator(new KongClient(new KongConnectionPool(server.socket())),
-                KongEmulator.Mode.KONG_2);
+                KongEmulator.KongLine.KONG_2);
         long id = kong.startInstance("pdkcheck", "{\"tag\":\"T\"}");
         FakeRequest base = FakeRequest.builder().build();
         EventOutcome out = kong.handleEvent(id, "access", (phase, method, args) ->

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.kjps.emulator.ConfiguredPlugin;
 import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
-import io.kjps.emulator.KongPlugin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +40,7 @@ class KotlinPluginIT {
         try (ServerProcess server = ServerProcess.start(ServerProcess.newPrefix(), "", PLUGIN);
              KongConnectionPool pool = new KongConnectionPool(server.socket(), 1, KongConnectionPool.Policy.LIFO,
                      Duration.ofSeconds(30))) {
-            KongPlugin plugin = new KongEmulator(new KongClient(pool)).plugin(PLUGIN, "{\"greeting\":\"Hej\"}");
+            ConfiguredPlugin plugin = new KongEmulator(new KongClient(pool)).plugin(PLUGIN, "{\"greeting\":\"Hej\"}");
             FakeRequest request = FakeRequest.builder().header("x-name", "Ada, Grace").build();
             EventOutcome access = plugin.handleEvent("access", request);
             assertEquals(EventOutcome.Ending.RET, access.ending(), access.toString());

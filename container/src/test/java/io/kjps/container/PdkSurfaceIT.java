@@ -6,8 +6,8 @@ import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
-import io.kjps.emulator.PdkCall;
 import io.kjps.emulator.PdkResult;
+import io.kjps.emulator.ReceivedPdkCall;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -291,13 +291,13 @@ class PdkSurfaceIT {
         values.put("body-mime", "{k=[]}");
         values.put("start-time", "Double:1.795928519413E12");
         values.put("captures", "String:{0=/tour, 1=tour} {}");
-        values.put("status", "Long:200");
+        values.put("status", "Integer:200"); // an HTTP status is an int (docs/decisions.md, issue 11)
         values.put("resp-header", "String:r");
         values.put("resp-headers", "{x-r=[String:r]}");
         values.put("source", "String:service");
         values.put("route", "String:r-1/tour/[http]/[/tour]/true/s-1");
         values.put("service", "String:s-1/echo/80/60000");
-        values.put("svc-status", "Long:201");
+        values.put("svc-status", "Integer:201");
         values.put("svc-header", "String:u");
         values.put("svc-headers", "{x-u=[String:u]}");
         values.put("svc-headers-max", "{x-u=[String:u]}");

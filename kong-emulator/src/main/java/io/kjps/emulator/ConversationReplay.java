@@ -1,8 +1,8 @@
 package io.kjps.emulator;
 
-import io.kjps.emulator.internal.Json;
 import io.kjps.emulator.internal.JsonForm;
 import io.kjps.emulator.internal.KongConnection;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +138,7 @@ public final class ConversationReplay {
         List<Map<?, ?>> lines = new ArrayList<>();
         for (String l : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
             if (!l.isBlank()) {
-                lines.add((Map<?, ?>) Json.parse(l));
+                lines.add((Map<?, ?>) LuaJson.parse(l));
             }
         }
         lines.sort((a, b) -> Long.compare(num(a.get("seq")), num(b.get("seq"))));

@@ -12,9 +12,9 @@ import java.util.List;
  *                        {@link Ending#RET}
  * @param abandonReason   the Lua error text for {@link Ending#ABANDONED}, else null
  * @param instanceRetries how many times the event was retried after a "no plugin instance" error (only through
- *                        {@link KongPlugin})
+ *                        {@link ConfiguredPlugin})
  */
-public record EventOutcome(Long eventId, Ending ending, List<PdkCall> calls, PdkCall terminalCall,
+public record EventOutcome(Long eventId, Ending ending, List<ReceivedPdkCall> calls, ReceivedPdkCall terminalCall,
                            String abandonReason, int instanceRetries) {
 
     /** How an event ends from Kong's side. */
@@ -50,7 +50,7 @@ public record EventOutcome(Long eventId, Ending ending, List<PdkCall> calls, Pdk
 
     /** @return the PDK method names of {@link #calls()}, in order */
     public List<String> methods() {
-        return calls.stream().map(PdkCall::method).toList();
+        return calls.stream().map(ReceivedPdkCall::method).toList();
     }
 
     EventOutcome withRetries(int retries) {

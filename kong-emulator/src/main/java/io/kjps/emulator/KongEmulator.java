@@ -14,21 +14,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Kong's side of the plugin-server protocol for one plugin in one worker (protocol.md §4.4–§4.12): StartInstance,
  * CloseInstance and the bridge loop of {@code handle_event}. The PDK calls a server asks for are answered by a
  * {@link PdkHandler} (for example a {@link FakeRequest}); the results are fixed up and packed like Kong does, and
- * sent with the Step method Kong would pick. Instance caching and recovery live in {@link KongPlugin}.
+ * sent with the Step method Kong would pick. Instance caching and recovery live in {@link ConfiguredPlugin}.
  *
  * <p>Thread-safe: events may run concurrently, each call on its own pooled connection.
  */
 public final class KongEmulator {
 
     /** Which Kong line to imitate where they differ. */
-    public enum Mode {
+    public enum KongLine {
         /** Kong 3.x: only the first PDK return value is kept (no StepError); raw bodies go out as bin. */
         KONG_3,
         /** Kong 2.x: a {@code nil, err} PDK return goes out as {@code plugin.StepError}; raw bodies as str. */
         KONG_2
     }
 
-    /** How often {@link KongPlugin#handleEvent} retries after "no plugin instance" (Kong itself never stops). */
+    /** How often {@link ConfiguredPlugin#handleEvent} retries after "no plugin instance" (Kong itself never stops). */
     public static final int MAX_INSTANCE_RETRIES = 3;
 
     private static final Set<String> MULTIMAP_METHODS = Set.of("kong.request.get_query", "kong.request.get_headers",
@@ -49,8 +49,8 @@ public final class KongEmulator {
             Map.entry("kong.service.response.get_headers", "plugin.StepMultiMap"));
 
     private final KongClient client;
-    private final Mode mode;
-    private final List<KongPlugin> plugins = new CopyOnWriteArrayList<>();
+    private final KongLine mode;
+    private final List<ConfiguredPlugin> plugins = new CopyOnWriteArrayList<>();
 
     /**
      * A Kong 3.x emulator.
@@ -58,18 +58,18 @@ public final class KongEmulator {
      * @param client the Rpc object (msgid counter and pool) to call through
      */
     public KongEmulator(KongClient client) {
-        this(client, Mode.KONG_3);
+        this(client, KongLine.KONG_3);
     }
 
     /**
      * @param client the Rpc object (msgid counter and pool) to call through
      * @param mode   which Kong line to imitate
      */
-    public KongEmulator(KongClient client, Mode mode) {
+    public KongEmulator(KongClient client, KongLine mode) {
         this.client = Objects.requireNonNull(client);
         this.mode = Objects.requireNonNull(mode);
         // Kong: a changed serverPid drops every instance started through this Rpc object
-        client.addServerPidListener(pid -> plugins.forEach(KongPlugin::resetInstance));
+        client.addServerPidListener(pid -> plugins.forEach(ConfiguredPlugin::resetInstance));
     }
 
     /** @return the client this emulator calls through */
@@ -117,7 +117,7 @@ public final class KongEmulator {
      * Sends {@code plugin.CloseInstance} with the bare id as its param ({@code [id]}). The result is ignored.
      *
      * @param instanceId the id to close
-     * @throws KongException when the call fails (Kong itself ignores that; {@link KongPlugin} does too)
+     * @throws KongException when the call fails (Kong itself ignores that; {@link ConfiguredPlugin} does too)
      */
     public void closeInstance(long instanceId) {
         client.call("plugin.CloseInstance", instanceId);
@@ -131,15 +131,15 @@ public final class KongEmulator {
      * @param configJson the config JSON text
      * @return the plugin handle (no call made yet)
      */
-    public KongPlugin plugin(String name, String configJson) {
-        KongPlugin p = new KongPlugin(this, name, configJson);
+    public ConfiguredPlugin plugin(String name, String configJson) {
+        ConfiguredPlugin p = new ConfiguredPlugin(this, name, configJson);
         plugins.add(p);
         return p;
     }
 
     /** Kong 3.7+ {@code reset_instance}: forget every cached instance of this plugin name in this worker. */
     void resetInstances(String name) {
-        for (KongPlugin p : plugins) {
+        for (ConfiguredPlugin p : plugins) {
             if (p.name().equals(name)) {
                 p.resetInstance();
             }
@@ -188,7 +188,7 @@ public final class KongEmulator {
     public final class Bridge {
         private final String phase;
         private final PdkHandler pdk;
-        private final List<PdkCall> calls = new ArrayList<>();
+        private final List<ReceivedPdkCall> calls = new ArrayList<>();
         private String method = "plugin.HandleEvent";
         private Object param;
         private Object eventIdValue;
@@ -247,7 +247,7 @@ public final class KongEmulator {
                 end(new EventOutcome(eventId, EventOutcome.Ending.RET, calls, null, null, 0));
                 return;
             }
-            PdkCall call = pdkCall(data);
+            ReceivedPdkCall call = pdkCall(data);
             calls.add(call);
             PdkResult r = Objects.requireNonNull(pdk.call(phase, call.method(), call.args()),
                     "PdkHandler returned null");
@@ -267,7 +267,7 @@ public final class KongEmulator {
             }
             String stepMethod;
             Object stepResult;
-            if (r.isError() && mode == Mode.KONG_2) {
+            if (r.isError() && mode == KongLine.KONG_2) {
                 stepMethod = "plugin.StepError";
                 stepResult = r.message();
             } else {
@@ -306,7 +306,7 @@ public final class KongEmulator {
         throw new KongProtocolException(method + " result is not a map: " + result);
     }
 
-    private static PdkCall pdkCall(Object data) {
+    private static ReceivedPdkCall pdkCall(Object data) {
         if (!(data instanceof Map<?, ?> m)) {
             throw new KongProtocolException("step Data must be \"ret\" or {Method, Args}, got " + data);
         }
@@ -329,14 +329,14 @@ public final class KongEmulator {
         while (!args.isEmpty() && args.get(args.size() - 1) == null) {
             args.remove(args.size() - 1); // Lua's unpack stops at the last non-nil
         }
-        return new PdkCall(method, args);
+        return new ReceivedPdkCall(method, args);
     }
 
     private Object fix(String method, Object v) {
         if (MULTIMAP_METHODS.contains(method)) {
             return fixMmap(v);
         }
-        if (RAW_METHODS.contains(method) && mode == Mode.KONG_3) {
+        if (RAW_METHODS.contains(method) && mode == KongLine.KONG_3) {
             byte[] b = LuaValues.bytes(v);
             if (b == null) {
                 throw new LuaRaise("cannot pack " + (v == null ? "nil" : v.getClass().getSimpleName())

@@ -17,7 +17,7 @@ public interface PdkHandler {
      *
      * @param phase  the event's phase, e.g. {@code access}
      * @param method the dotted PDK path, e.g. {@code kong.request.get_header}
-     * @param args   the arguments as Lua sees them (see {@link PdkCall#args()})
+     * @param args   the arguments as Lua sees them (see {@link ReceivedPdkCall#args()})
      * @return the result; never null
      */
     PdkResult call(String phase, String method, List<Object> args);

@@ -36,7 +36,7 @@ public final class PdkResult {
 
     /**
      * A {@code return nil, err}. Kong 3.x keeps only the first return value, so this goes out like {@link #nil()};
-     * in {@link KongEmulator.Mode#KONG_2} mode it becomes {@code plugin.StepError} with the message as Data.
+     * in {@link KongEmulator.KongLine#KONG_2} mode it becomes {@code plugin.StepError} with the message as Data.
      *
      * @param message the error text
      * @return an error return

@@ -7,7 +7,7 @@
  *       decoder for anything a server sends.</li>
  *   <li>{@link io.kjps.emulator.KongConnectionPool} / {@link io.kjps.emulator.KongClient}: one worker's keepalive
  *       pool and Rpc object (msgids, serverPid, response checks).</li>
- *   <li>{@link io.kjps.emulator.KongEmulator} / {@link io.kjps.emulator.KongPlugin}: StartInstance, CloseInstance,
+ *   <li>{@link io.kjps.emulator.KongEmulator} / {@link io.kjps.emulator.ConfiguredPlugin}: StartInstance, CloseInstance,
  *       the bridge loop of one event, instance caching and recovery.</li>
  *   <li>{@link io.kjps.emulator.PdkHandler} / {@link io.kjps.emulator.FakeRequest}: the PDK answers, and an
  *       in-memory HTTP request that gives Kong-like ones and records what the plugin did.</li>
@@ -17,7 +17,7 @@
  *
  * <pre>{@code
  * try (KongConnectionPool pool = new KongConnectionPool(socket)) {
- *     KongPlugin hello = new KongEmulator(new KongClient(pool)).plugin("hello", "{\"greeting\":\"hi\"}");
+ *     ConfiguredPlugin hello = new KongEmulator(new KongClient(pool)).plugin("hello", "{\"greeting\":\"hi\"}");
  *     FakeRequest req = FakeRequest.builder().header("x-name", "Alice").build();
  *     EventOutcome o = hello.handleEvent("access", req);
  *     assert o.ending() == EventOutcome.Ending.RET && "hello Alice".equals(req.responseHeader("x-hello"));

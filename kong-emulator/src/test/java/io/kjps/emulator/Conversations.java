@@ -3,7 +3,7 @@ package io.kjps.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.kjps.emulator.internal.Json;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.recordings.Recordings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ final class Conversations {
             List<Map<?, ?>> out = new ArrayList<>();
             for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (!l.isBlank()) {
-                    out.add((Map<?, ?>) Json.parse(l));
+                    out.add((Map<?, ?>) LuaJson.parse(l));
                 }
             }
             assertFalse(out.isEmpty(), "empty recording " + file);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kjps.emulator.internal.Json;
 import io.kjps.emulator.internal.JsonForm;
+import io.kjps.emulator.internal.LuaJson;
 import io.kjps.emulator.internal.LuaValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -149,7 +149,7 @@ class FakeRequestTest {
         assertEquals("API disabled in the context of ngx.timer", raise(r, "log", "kong.nginx.get_var", "uri"));
         assertTrue(raise(r, "log", "kong.response.set_header", "a", "b").contains("log phase"));
         Object ser = value(r, "log", "kong.log.serialize");
-        Map<?, ?> s = (Map<?, ?>) Json.parse((String) ser);
+        Map<?, ?> s = (Map<?, ?>) LuaJson.parse((String) ser);
         assertTrue(((String) ser).contains("\\/some\\/path"), "cjson escapes /");
         Map<?, ?> req = (Map<?, ?>) s.get("request");
         assertEquals("/some/path?a=1&b=2&b=3&flag", req.get("uri"));
@@ -239,7 +239,7 @@ class FakeRequestTest {
         assertEquals("POST", parsed.get("method"));
         assertEquals(List.of("application/json"), r.responseHeaders().get("content-type"));
         assertEquals(List.of("u"), r.responseHeaders().get("x-up"));
-        Map<?, ?> serialized = (Map<?, ?>) Json.parse(LuaValues.tostring(value(r, "log", "kong.log.serialize")));
+        Map<?, ?> serialized = (Map<?, ?>) LuaJson.parse(LuaValues.tostring(value(r, "log", "kong.log.serialize")));
         assertEquals((long) expected.getBytes(StandardCharsets.UTF_8).length,
                 ((Map<?, ?>) serialized.get("response")).get("size"));
     }
@@ -252,7 +252,7 @@ class FakeRequestTest {
 
         FakeRequest binary = FakeRequest.builder().method("PUT").body(new byte[] {(byte) 0xff, 0})
                 .header("content-type", "application/json").echoUpstream().build();
-        Map<?, ?> b = (Map<?, ?>) Json.parse(binary.responseBodyText());
+        Map<?, ?> b = (Map<?, ?>) LuaJson.parse(binary.responseBodyText());
         assertNull(b.get("body"));
         assertEquals("/wA=", b.get("body_base64"));
         assertNull(b.get("json"), "not JSON");
@@ -260,7 +260,7 @@ class FakeRequestTest {
         FakeRequest text = FakeRequest.builder().body("plain").header("Content-Type", "application/json")
                 .upstreamHeader("Content-Type", "text/x-echo").echoUpstream().build();
         assertEquals(List.of("text/x-echo"), text.responseHeaders().get("content-type"), "a given type wins");
-        Map<?, ?> t = (Map<?, ?>) Json.parse(text.responseBodyText());
+        Map<?, ?> t = (Map<?, ?>) LuaJson.parse(text.responseBodyText());
         assertEquals("plain", t.get("body"));
         assertTrue(t.containsKey("json") && t.get("json") == null, "a JSON type with a body that is not JSON");
         assertFalse(t.containsKey("body_base64"));

@@ -39,7 +39,7 @@ class KongEmulatorTest {
         Path file = Conversations.file("hello-alice.jsonl");
         try (TestServer s = new TestServer(sock(), new Canned(file));
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongPlugin hello = new KongEmulator(new KongClient(pool)).plugin("hello", recordedConfig(file));
+            ConfiguredPlugin hello = new KongEmulator(new KongClient(pool)).plugin("hello", recordedConfig(file));
             FakeRequest req = FakeRequest.builder().uri("/anything?q=1").header("x-name", "Alice")
                     .upstreamHeader("x-echo-upstream", "1").build();
             EventOutcome o = hello.handleEvent("access", req);
@@ -67,7 +67,7 @@ class KongEmulatorTest {
         Path file = Conversations.file("hello-noname.jsonl");
         try (TestServer s = new TestServer(sock(), new Canned(file));
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongPlugin hello = new KongEmulator(new KongClient(pool)).plugin("hello", recordedConfig(file));
+            ConfiguredPlugin hello = new KongEmulator(new KongClient(pool)).plugin("hello", recordedConfig(file));
             FakeRequest req = FakeRequest.builder().build();
             assertEquals(EventOutcome.Ending.RET, hello.handleEvent("access", req).ending());
             assertEquals("hello undefined", req.responseHeader("x-hello")); // the JS plugin's rendering of nil
@@ -81,7 +81,7 @@ class KongEmulatorTest {
         Path file = Conversations.file("block.jsonl");
         try (TestServer s = new TestServer(sock(), new Canned(file));
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongPlugin block = new KongEmulator(new KongClient(pool)).plugin("block", recordedConfig(file));
+            ConfiguredPlugin block = new KongEmulator(new KongClient(pool)).plugin("block", recordedConfig(file));
             FakeRequest first = FakeRequest.builder().header("x-block", "1").build();
             EventOutcome o = block.handleEvent("access", first);
             assertEquals(EventOutcome.Ending.EXIT, o.ending());
@@ -136,9 +136,9 @@ class KongEmulatorTest {
         try (TestServer s = new TestServer(sock(), plugin);
              KongConnectionPool pool = new KongConnectionPool(sock())) {
             KongEmulator emu = new KongEmulator(new KongClient(pool));
-            KongPlugin p = emu.plugin("p", "{\"__seq__\":1}");
-            KongPlugin sibling = emu.plugin("p", "{\"__seq__\":2}");
-            KongPlugin other = emu.plugin("q", "{}");
+            ConfiguredPlugin p = emu.plugin("p", "{\"__seq__\":1}");
+            ConfiguredPlugin sibling = emu.plugin("p", "{\"__seq__\":2}");
+            ConfiguredPlugin other = emu.plugin("q", "{}");
             FakeRequest req = FakeRequest.builder().build();
             assertEquals(0, p.handleEvent("access", req).instanceRetries());
             assertEquals(1L, sibling.instanceId());
@@ -164,7 +164,7 @@ class KongEmulatorTest {
                 ? TestServer.answer(r.msgid(), Map.of("Id", 7))
                 : List.of(TestServer.response(r.msgid(), "No plugin instance 7", null)));
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongPlugin p = new KongEmulator(new KongClient(pool)).plugin("p", "{}");
+            ConfiguredPlugin p = new KongEmulator(new KongClient(pool)).plugin("p", "{}");
             KongRpcException e = assertThrows(KongRpcException.class,
                     () -> p.handleEvent("access", FakeRequest.builder().build()));
             assertTrue(e.isNoPluginInstance());
@@ -178,7 +178,7 @@ class KongEmulatorTest {
         ScriptedPlugin plugin = new ScriptedPlugin(phase -> list());
         try (TestServer s = new TestServer(sock(), plugin);
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongPlugin p = new KongEmulator(new KongClient(pool)).plugin("p", "{\"greeting\":\"one\"}");
+            ConfiguredPlugin p = new KongEmulator(new KongClient(pool)).plugin("p", "{\"greeting\":\"one\"}");
             p.handleEvent("access", FakeRequest.builder().build());
             p.setConfig("{\"greeting\":\"two\"}");
             s.received.clear();
@@ -197,7 +197,7 @@ class KongEmulatorTest {
         ScriptedPlugin plugin = new ScriptedPlugin(phase -> list());
         try (TestServer s = new TestServer(sock(), plugin, conn -> TestServer.serverPid(pid[0]));
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongPlugin p = new KongEmulator(new KongClient(pool)).plugin("p", "{}");
+            ConfiguredPlugin p = new KongEmulator(new KongClient(pool)).plugin("p", "{}");
             p.handleEvent("access", FakeRequest.builder().build());
             assertEquals(0L, p.cachedInstanceId());
             pid[0] = 200;
@@ -265,7 +265,7 @@ class KongEmulatorTest {
                 pdk("kong.request.get_raw_body")));
         try (TestServer s = new TestServer(sock(), plugin);
              KongConnectionPool pool = new KongConnectionPool(sock())) {
-            KongEmulator emu = new KongEmulator(new KongClient(pool), KongEmulator.Mode.KONG_2);
+            KongEmulator emu = new KongEmulator(new KongClient(pool), KongEmulator.KongLine.KONG_2);
             long id = emu.startInstance("p", "{}");
             s.received.clear();
             FakeRequest req = FakeRequest.builder().body("abc").build(); // no content type

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Drives the emulator through a whole recording: one {@link KongPlugin#handleEvent} per recorded event, the PDK
+ * Drives the emulator through a whole recording: one {@link ConfiguredPlugin#handleEvent} per recorded event, the PDK
  * answered with the Data Kong sent in the recording, the server played from the recorded bytes. Everything the
  * emulator sends (StartInstance, CloseInstance after a config change, the retry after "no plugin instance", Step
  * methods, omitted Data, the silence after exit or a raising PDK call) must equal Kong's bytes (up to map key order,
@@ -36,7 +36,7 @@ class RecordingDrivenTest {
         int events = 0;
         try (TestServer server = new TestServer(sock, new Canned(file))) {
             KongConnectionPool pool = null;
-            KongPlugin plugin = null;
+            ConfiguredPlugin plugin = null;
             long lastMsgid = 0;
             String pluginName = null;
             for (Map<?, ?> line : lines) {

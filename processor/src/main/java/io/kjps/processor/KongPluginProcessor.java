@@ -97,7 +97,7 @@ public final class KongPluginProcessor extends AbstractProcessor {
             return;
         }
         Problems problems = new Problems();
-        PluginAnalyzer.Result result;
+        PluginAnalyzer.Analysis result;
         try {
             result = new PluginAnalyzer(processingEnv, problems).analyze(type, annotation);
         } catch (Problems.Deferred unresolved) {
@@ -124,7 +124,7 @@ public final class KongPluginProcessor extends AbstractProcessor {
         }
     }
 
-    private void write(TypeElement type, PluginAnalyzer.Plugin plugin) {
+    private void write(TypeElement type, PluginAnalyzer.AnalyzedPlugin plugin) {
         String path = PluginRules.descriptorPath(plugin.name());
         byte[] bytes = plugin.descriptor().toJson().getBytes(StandardCharsets.UTF_8);
         try {

@@ -1,22 +1,22 @@
 package io.kjps.testkit;
 
 import io.kjps.emulator.EventOutcome;
-import io.kjps.model.PluginRules;
 import io.kjps.emulator.FakeRequest;
 import io.kjps.emulator.KongClient;
 import io.kjps.emulator.KongConnectionPool;
 import io.kjps.emulator.KongEmulator;
+import io.kjps.model.PluginRules;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.rpc.codec.DecodeLimits;
 import io.kjps.rpc.codec.RpcCodec;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.rpc.plugin.Phase;
 import io.kjps.model.PluginDescriptor;
+import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.server.RpcConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -349,13 +349,13 @@ public final class PluginTester<C> {
         }
 
         /** @return the response the client gets */
-        public Response response() {
-            return new Response(fake);
+        public ClientResponse response() {
+            return new ClientResponse(fake);
         }
 
         /** @return the request Kong sends to the service */
-        public ServiceRequest serviceRequest() {
-            return new ServiceRequest(fake);
+        public UpstreamRequest serviceRequest() {
+            return new UpstreamRequest(fake);
         }
 
         /** @return the lines logged through {@code kong.log.*} (and by Kong about calls), in order */
@@ -384,11 +384,14 @@ public final class PluginTester<C> {
         }
     }
 
-    /** The client response. */
-    public static final class Response {
+    /**
+     * The response the client gets, as the run left it. Not named {@code Response}: that is the PDK's
+     * {@link io.kjps.pdk.Response}, which a plugin test imports too.
+     */
+    public static final class ClientResponse {
         private final FakeRequest fake;
 
-        Response(FakeRequest fake) {
+        ClientResponse(FakeRequest fake) {
             this.fake = fake;
         }
 
@@ -421,11 +424,14 @@ public final class PluginTester<C> {
         }
     }
 
-    /** The request Kong sends to the service. */
-    public static final class ServiceRequest {
+    /**
+     * The request Kong sends upstream to the service ({@code kong.service.request} shapes it). Not named
+     * {@code ServiceRequest}: that is the PDK's {@link io.kjps.pdk.ServiceRequest}.
+     */
+    public static final class UpstreamRequest {
         private final FakeRequest fake;
 
-        ServiceRequest(FakeRequest fake) {
+        UpstreamRequest(FakeRequest fake) {
             this.fake = fake;
         }
 

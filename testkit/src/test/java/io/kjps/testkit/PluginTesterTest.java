@@ -86,7 +86,7 @@ class PluginTesterTest {
                 .request(q -> q.vaultSecret("{vault://env/pw}", "s3cr3t")).run();
         EventOutcome access = r.outcomes().get("access");
         assertEquals(EventOutcome.Ending.RET, access.ending(), String.valueOf(access.abandonReason()));
-        assertEquals(new io.kjps.emulator.PdkCall("kong.node.get_memory_stats", List.of("m", 1L)),
+        assertEquals(new io.kjps.emulator.ReceivedPdkCall("kong.node.get_memory_stats", List.of("m", 1L)),
                 access.calls().get(0), "Args [\"m\", 1] as Kong's Lua sees them");
         assertEquals("0.0 MiB of 5.0 MiB", r.response().header("x-kong-dict"));
         assertEquals("4242 2.5 MiB", r.response().header("x-worker"));

@@ -5,7 +5,7 @@
  * empty list or map.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package io.kjps.pdk.entity;
 
 import org.osgi.annotation.bundle.Export;

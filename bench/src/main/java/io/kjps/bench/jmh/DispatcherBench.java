@@ -8,10 +8,10 @@ import io.kjps.rpc.codec.StepResult;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.DispatcherSettings;
-import io.kjps.rpc.server.HandlerThreads;
 import io.kjps.rpc.dispatch.PluginRegistry;
 import io.kjps.rpc.dispatch.ServedPlugin;
 import io.kjps.model.PluginDescriptor;
+import io.kjps.rpc.server.HandlerThreads;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +50,7 @@ public class DispatcherBench {
     private long instanceId;
 
     /** The hello plugin of the benchmark: two PDK calls. */
-    public static final class Hello implements KongPhaseHandler<Void> {
+    public static final class JmhHello implements KongPhaseHandler<Void> {
         @Override
         public void access(Kong kong, Void config) {
             String name = kong.request().getHeader("x-name");
@@ -64,8 +64,8 @@ public class DispatcherBench {
         PluginRegistry registry = new PluginRegistry();
         PluginDescriptor d = PluginDescriptor.parse("{\"Kong\":{\"Name\":\"bench-hello\",\"Version\":\"0.1.0\","
                 + "\"Priority\":1000,\"Phases\":[\"access\"],\"Schema\":{\"fields\":[]}},\"Handler\":\""
-                + Hello.class.getName() + "\",\"ConfigType\":null}");
-        registry.register(new ServedPlugin(d, new Hello(), ConfigDecoder.forType(null), "jmh"), "jmh");
+                + JmhHello.class.getName() + "\",\"ConfigType\":null}");
+        registry.register(new ServedPlugin(d, new JmhHello(), ConfigDecoder.forType(null), "jmh"), "jmh");
         handlerThreads = HandlerThreads.create("jmh-handler-", 1024);
         dispatcher = new Dispatcher(registry, handlerThreads, DispatcherSettings.DEFAULT);
         Object started = dispatcher.dispatch(request("plugin.StartInstance", map("Name", "bench-hello",

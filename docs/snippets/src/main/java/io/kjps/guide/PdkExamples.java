@@ -26,7 +26,7 @@ public final class PdkExamples {
     static void response(Kong kong) {
         // snippet:pdk-response
         kong.response().setHeader("cache-control", "no-store");    // rewrite, access, response
-        long status = kong.response().getStatus();                    // response and log
+        int status = kong.response().getStatus();                     // response and log
         // end:pdk-response
         kong.response().addHeader("x-status", Long.toString(status));
     }

@@ -28,14 +28,14 @@ import org.osgi.service.component.annotations.Component;
 public class Shapes implements KongPhaseHandler<Shapes.Config> {
 
     // snippet:config
-    public enum Mode { ADD, SET }
+    public enum HeaderMode { ADD, SET }
 
     public record Upstream(@Required @StartsWith("https://") String url,
                            @Default("3") @Between(min = 0, max = 10) int retries) {}
 
     public record Config(
             @Required @Description("who the request is for") String audience,
-            @Default("SET") Mode mode,
+            @Default("SET") HeaderMode mode,
             @Name("x_header") @Default("x-shape") @LenMin(1) @LenMax(64) @Match("^[a-z-]+$") String header,
             @Default("0.5") @Gt(0) double ratio,
             @OneOf({"GET", "POST"}) String method,

@@ -21,7 +21,7 @@ public class Timing implements KongPhaseHandler<Void> {
     @Override
     public void response(Kong kong, Void config) {
         // the whole upstream response is buffered: read it, change what the client gets
-        long status = kong.service().response().getStatus();
+        int status = kong.service().response().getStatus();
         kong.response().setHeader("x-upstream-status", Long.toString(status));
     }
 

@@ -22,7 +22,7 @@ public final class JsonForm {
     }
 
     /**
-     * @param json a value from {@link Json#parse}
+     * @param json a value from {@link LuaJson#parse}
      * @return the Java value
      */
     public static Object toJava(Object json) {

@@ -50,7 +50,7 @@ public final class PluginAnalyzer {
      * @param configType the binary name of the config type, or {@code null} without config
      * @param config the config record (no fields without config)
      */
-    public record Plugin(String name, String version, int priority, List<String> phases, String handler,
+    public record AnalyzedPlugin(String name, String version, int priority, List<String> phases, String handler,
             String configType, KongType.Record config) {
 
         /**
@@ -100,7 +100,7 @@ public final class PluginAnalyzer {
      * @param name the plugin name when it is valid (for the duplicate check), else {@code null}
      * @param plugin the plugin, or {@code null} when errors were found
      */
-    public record Result(String name, Plugin plugin) {
+    public record Analysis(String name, AnalyzedPlugin plugin) {
     }
 
     private final ProcessingEnvironment env;
@@ -129,14 +129,14 @@ public final class PluginAnalyzer {
      * @return the outcome
      * @throws Problems.Deferred when a type is not resolved yet
      */
-    public Result analyze(TypeElement type, AnnotationMirror annotation) {
+    public Analysis analyze(TypeElement type, AnnotationMirror annotation) {
         Object nameValue = value(annotation, "name");
         Object versionValue = value(annotation, "version");
         Object priorityValue = value(annotation, "priority");
         if (!(nameValue instanceof String name) || !(versionValue instanceof String version)
                 || !(priorityValue instanceof Integer priority)) {
             // a missing or malformed value is a compile error javac reports itself
-            return new Result(null, null);
+            return new Analysis(null, null);
         }
         String nameProblem = PluginRules.nameProblem(name);
         boolean nameOk = nameProblem == null;
@@ -153,23 +153,23 @@ public final class PluginAnalyzer {
                 || !type.getModifiers().contains(Modifier.PUBLIC)) {
             problems.error(type, annotation, where + " must be a concrete public class implementing "
                     + PHASE_HANDLER + " (the server's framework creates it)");
-            return new Result(nameOk ? name : null, null);
+            return new Analysis(nameOk ? name : null, null);
         }
         if (type.getNestingKind() != NestingKind.TOP_LEVEL && !(type.getNestingKind() == NestingKind.MEMBER
                 && type.getModifiers().contains(Modifier.STATIC))) {
             problems.error(type, annotation, where + " must be a top-level or static nested class");
-            return new Result(nameOk ? name : null, null);
+            return new Analysis(nameOk ? name : null, null);
         }
         TypeElement handlerInterface = elements.getTypeElement(PHASE_HANDLER);
         if (handlerInterface == null) {
             problems.error(type, annotation, PHASE_HANDLER + " is not on the class path; add the "
                     + "kong-java-pluginserver-api dependency");
-            return new Result(nameOk ? name : null, null);
+            return new Analysis(nameOk ? name : null, null);
         }
         DeclaredType handlerType = findSupertype((DeclaredType) type.asType(), handlerInterface);
         if (handlerType == null) {
             problems.error(type, annotation, where + " does not implement " + PHASE_HANDLER + "<C>");
-            return new Result(nameOk ? name : null, null);
+            return new Analysis(nameOk ? name : null, null);
         }
 
         String configType = null;
@@ -195,9 +195,9 @@ public final class PluginAnalyzer {
                     + String.join(", ", PluginRules.PHASES) + " from " + PHASE_HANDLER);
         }
         if (problems.any()) {
-            return new Result(nameOk ? name : null, null);
+            return new Analysis(nameOk ? name : null, null);
         }
-        return new Result(name, new Plugin(name, version, priority, List.copyOf(phases),
+        return new Analysis(name, new AnalyzedPlugin(name, version, priority, List.copyOf(phases),
                 elements.getBinaryName(type).toString(), configType, config));
     }
 

@@ -26,9 +26,9 @@ import java.util.Optional;
  * @param verbose        {@code -v}
  * @param exitWithParent {@code -exit-with-parent}
  * @param role           which process of the server this is ({@link Role#KEEPER} unless {@code -no-keeper} or
- *                       {@code -worker}); meaningful in {@link Mode#SERVER} only
+ *                       {@code -worker}); meaningful in {@link Action#SERVER} only
  */
-public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, Path socket, Path deploy,
+public record LauncherOptions(Action mode, Optional<Path> home, Path kongPrefix, Path socket, Path deploy,
                               Path cacheDir, String pluginName, boolean verbose, boolean exitWithParent, Role role) {
 
     /** Which process of the server this is. */
@@ -54,7 +54,7 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
     public static final String DEFAULT_SOCKET_NAME = "kong-java-pluginserver.socket";
 
     /** What the launcher has been asked to do. */
-    public enum Mode {
+    public enum Action {
         /** No dump flag: boot the framework and serve Kong on the socket. */
         SERVER,
         /** {@code -dump}: print every deployed plugin as Kong query_cmd JSON. */
@@ -81,7 +81,7 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
      */
     public static LauncherOptions parse(List<String> args, Path cwd, Optional<Path> home, Path tmpDir)
             throws UsageException {
-        Mode mode = Mode.SERVER;
+        Action mode = Action.SERVER;
         Path kongPrefix = DEFAULT_KONG_PREFIX;
         Path socket = null;
         Path deploy = null;
@@ -106,11 +106,11 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
             switch (flag) {
                 case "h", "help" -> {
                     noValue(flag, inline);
-                    return new LauncherOptions(Mode.HELP, home, null, null, null, null, null, false, false, null);
+                    return new LauncherOptions(Action.HELP, home, null, null, null, null, null, false, false, null);
                 }
                 case "version" -> {
                     noValue(flag, inline);
-                    return new LauncherOptions(Mode.VERSION, home, null, null, null, null, null, false, false,
+                    return new LauncherOptions(Action.VERSION, home, null, null, null, null, null, false, false,
                             null);
                 }
                 case "v" -> {
@@ -131,14 +131,14 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
                 }
                 case "dump" -> {
                     noValue(flag, inline);
-                    mode = exclusive(mode, Mode.DUMP);
+                    mode = exclusive(mode, Action.DUMP);
                 }
                 case "kong-conf" -> {
                     noValue(flag, inline);
-                    mode = exclusive(mode, Mode.KONG_CONF);
+                    mode = exclusive(mode, Action.KONG_CONF);
                 }
                 case "dump-plugin" -> {
-                    mode = exclusive(mode, Mode.DUMP_PLUGIN);
+                    mode = exclusive(mode, Action.DUMP_PLUGIN);
                     pluginName = inline != null ? value(flag, inline) : next(args, i++, flag);
                 }
                 case "kong-prefix", "socket", "deploy", "cache-dir" -> {
@@ -173,14 +173,14 @@ public record LauncherOptions(Mode mode, Optional<Path> home, Path kongPrefix, P
         }
     }
 
-    private static Mode exclusive(Mode current, Mode requested) throws UsageException {
-        if (current != Mode.SERVER && current != requested) {
+    private static Action exclusive(Action current, Action requested) throws UsageException {
+        if (current != Action.SERVER && current != requested) {
             throw new UsageException("-" + flagOf(current) + " and -" + flagOf(requested) + " cannot be combined");
         }
         return requested;
     }
 
-    private static String flagOf(Mode mode) {
+    private static String flagOf(Action mode) {
         return switch (mode) {
             case DUMP -> "dump";
             case DUMP_PLUGIN -> "dump-plugin";

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kjps.launcher.internal.LauncherOptions.Mode;
+import io.kjps.launcher.internal.LauncherOptions.Action;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +31,7 @@ class LauncherOptionsTest {
     @Test
     void defaults() throws UsageException {
         LauncherOptions options = parse();
-        assertEquals(new LauncherOptions(Mode.SERVER, Optional.of(HOME), Path.of("/usr/local/kong"),
+        assertEquals(new LauncherOptions(Action.SERVER, Optional.of(HOME), Path.of("/usr/local/kong"),
                 Path.of("/usr/local/kong/kong-java-pluginserver.socket"), Path.of("/opt/kjps/deploy"),
                 Path.of("/var/tmp"), null, false, false, LauncherOptions.Role.KEEPER), options);
     }
@@ -53,7 +53,7 @@ class LauncherOptionsTest {
                 "/c", "--v", "--exit-with-parent");
         LauncherOptions inline = parse("-kong-prefix=/k", "--socket=/k/s.sock", "-deploy=/d", "--cache-dir=/c", "-v",
                 "--exit-with-parent");
-        LauncherOptions expected = new LauncherOptions(Mode.SERVER, Optional.of(HOME), Path.of("/k"),
+        LauncherOptions expected = new LauncherOptions(Action.SERVER, Optional.of(HOME), Path.of("/k"),
                 Path.of("/k/s.sock"), Path.of("/d"), Path.of("/c"), null, true, true, LauncherOptions.Role.KEEPER);
         assertEquals(expected, single);
         assertEquals(expected, dual);
@@ -84,27 +84,27 @@ class LauncherOptionsTest {
 
     @Test
     void dumpModes() throws UsageException {
-        assertEquals(Mode.DUMP, parse("-dump").mode());
-        assertEquals(Mode.DUMP, parse("--dump", "-dump").mode());
+        assertEquals(Action.DUMP, parse("-dump").mode());
+        assertEquals(Action.DUMP, parse("--dump", "-dump").mode());
         LauncherOptions one = parse("-deploy", "/d", "-dump-plugin", "java-hello");
-        assertEquals(Mode.DUMP_PLUGIN, one.mode());
+        assertEquals(Action.DUMP_PLUGIN, one.mode());
         assertEquals("java-hello", one.pluginName());
         assertEquals("block", parse("--dump-plugin=block").pluginName());
-        assertEquals(Mode.KONG_CONF, parse("--kong-conf").mode());
+        assertEquals(Action.KONG_CONF, parse("--kong-conf").mode());
         assertNull(parse("-dump").pluginName());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"-h", "--h", "-help", "--help"})
     void helpActsAtOnce(String flag) throws UsageException {
-        assertEquals(Mode.HELP, parse(flag).mode());
-        assertEquals(Mode.HELP, parse("-v", flag, "-no-such-flag").mode());
+        assertEquals(Action.HELP, parse(flag).mode());
+        assertEquals(Action.HELP, parse("-v", flag, "-no-such-flag").mode());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"-version", "--version"})
     void version(String flag) throws UsageException {
-        assertEquals(Mode.VERSION, parse(flag).mode());
+        assertEquals(Action.VERSION, parse(flag).mode());
     }
 
     @Test

@@ -325,7 +325,7 @@ public final class Dispatcher {
         EventRecorder.PluginRecorder metrics = recorder.plugin(instance.pluginName());
         ServedPlugin plugin = registry.await(instance.pluginName(), settings.pluginWaitMillis());
         if (plugin == null) {
-            metrics.eventEnded(phase, Outcome.FAILED, System.nanoTime() - received);
+            metrics.eventEnded(phase, EventEnd.FAILED, System.nanoTime() - received);
             throw new RpcError("plugin.HandleEvent: plugin " + instance.pluginName() + " of instance " + instanceId
                     + " is not deployed");
         }
@@ -339,7 +339,7 @@ public final class Dispatcher {
         try {
             config = instance.configFor(plugin);
         } catch (ConfigException | LinkageError e) {
-            metrics.eventEnded(phase, Outcome.FAILED, System.nanoTime() - received);
+            metrics.eventEnded(phase, EventEnd.FAILED, System.nanoTime() - received);
             throw new RpcError("plugin.HandleEvent: config of instance " + instanceId + " does not fit " + plugin
                     + ": " + e.getMessage());
         }
@@ -362,7 +362,7 @@ public final class Dispatcher {
         } catch (RejectedExecutionException e) {
             events.remove(eventId);
             eventsFailed.increment();
-            metrics.eventEnded(phase, Outcome.FAILED, System.nanoTime() - received);
+            metrics.eventEnded(phase, EventEnd.FAILED, System.nanoTime() - received);
             throw new RpcError("plugin.HandleEvent: server busy, " + events.size() + " events in flight");
         }
         return DEFERRED;

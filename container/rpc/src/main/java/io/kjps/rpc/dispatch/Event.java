@@ -62,7 +62,7 @@ public final class Event implements PdkCaller {
     /** The watchdog or a cancel answered for the running phase method and gave its connection to another thread. */
     private boolean connectionTaken;
     /** How the event ended and when; set, under the lock, by whatever made it FINISHED. */
-    private Outcome outcome;
+    private EventEnd outcome;
     private long finishedNanos;
     private final EventRecorder.PluginRecorder recorder;
     private final long slowNanos;
@@ -138,12 +138,12 @@ public final class Event implements PdkCaller {
                 case LOG -> plugin.handler().log(kong, config);
                 default -> throw new IllegalStateException("phase " + phase);
             }
-            finish(StepResult.RET, null, Outcome.RET);
+            finish(StepResult.RET, null, EventEnd.RET);
         } catch (Throwable t) {
             failed(t);
         } finally {
             long took;
-            Outcome ended;
+            EventEnd ended;
             lock.lock();
             try {
                 handlerThread = null;
@@ -184,7 +184,7 @@ public final class Event implements PdkCaller {
     }
 
     /** The slow-event log line: one WARNING with the PDK calls and their times (kjps.slow.event.ms). */
-    private void logSlow(long took, Outcome ended) {
+    private void logSlow(long took, EventEnd ended) {
         String calls = trace.describe();
         LOG.log(System.Logger.Level.WARNING, () -> "slow event: " + describe() + " took " + PdkTrace.millis(took)
                 + " (over " + TimeUnit.NANOSECONDS.toMillis(slowNanos) + " ms), ended " + ended.label() + "; "
@@ -205,7 +205,7 @@ public final class Event implements PdkCaller {
     }
 
     /** Marks the event finished; under the lock. */
-    private void ended(Outcome how) {
+    private void ended(EventEnd how) {
         state = State.FINISHED;
         outcome = how;
         finishedNanos = System.nanoTime();
@@ -213,7 +213,7 @@ public final class Event implements PdkCaller {
 
     /** Reports the end to the recorder; the dispatcher calls it once, when it drops the event from its table. */
     void record() {
-        Outcome how;
+        EventEnd how;
         long took;
         lock.lock();
         try {
@@ -240,7 +240,7 @@ public final class Event implements PdkCaller {
             answer = reply;
             reply = null;
             if (call.terminal()) {
-                ended(Outcome.EXIT);
+                ended(EventEnd.EXIT);
                 finishReason = call.method() + " ended it";
             } else {
                 state = State.AWAITING_RESULT;
@@ -378,7 +378,7 @@ public final class Event implements PdkCaller {
             while (!hasInput && state != State.FINISHED) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    ended(Outcome.ABANDONED);
+                    ended(EventEnd.ABANDONED);
                     finishReason = "Kong sent no result for " + call.method() + " within "
                             + settings.abandonTimeoutMillis() + " ms: abandoned";
                     onFinished.accept(this);
@@ -422,7 +422,7 @@ public final class Event implements PdkCaller {
         return finishReason != null ? finishReason : fallback;
     }
 
-    private void finish(Object data, String reason, Outcome how) {
+    private void finish(Object data, String reason, EventEnd how) {
         Reply answer;
         lock.lock();
         try {
@@ -461,7 +461,7 @@ public final class Event implements PdkCaller {
             return;
         }
         LOG.log(System.Logger.Level.ERROR, () -> describe() + " failed; " + policyText(), t);
-        finish(failureData(), "the phase method threw " + t, Outcome.ERROR);
+        finish(failureData(), "the phase method threw " + t, EventEnd.ERROR);
     }
 
     private String policyText() {
@@ -511,7 +511,7 @@ public final class Event implements PdkCaller {
     }
 
     private Object timedOut() {
-        ended(Outcome.TIMEOUT);
+        ended(EventEnd.TIMEOUT);
         finishReason = "timed out after " + settings.handlerTimeoutMillis() + " ms";
         if (handlerThread != null) {
             handlerThread.interrupt();
@@ -568,7 +568,7 @@ public final class Event implements PdkCaller {
                     connectionTaken = answer instanceof Link;
                     failure = failureData();
                 }
-                ended(Outcome.FAILED);
+                ended(EventEnd.FAILED);
                 finishReason = reason;
                 changed.signalAll();
                 if (readingOn != null) {

@@ -49,7 +49,7 @@ public interface EventRecorder {
         /** Records nothing. */
         PluginRecorder NONE = new PluginRecorder() {
             @Override
-            public void eventEnded(io.kjps.rpc.plugin.Phase phase, Outcome outcome, long durationNanos) {
+            public void eventEnded(io.kjps.rpc.plugin.Phase phase, EventEnd outcome, long durationNanos) {
             }
 
             @Override
@@ -64,7 +64,7 @@ public interface EventRecorder {
          * @param outcome how it ended
          * @param durationNanos from the {@code plugin.HandleEvent} to the answer that ended it
          */
-        void eventEnded(io.kjps.rpc.plugin.Phase phase, Outcome outcome, long durationNanos);
+        void eventEnded(io.kjps.rpc.plugin.Phase phase, EventEnd outcome, long durationNanos);
 
         /**
          * A PDK call was answered by Kong.

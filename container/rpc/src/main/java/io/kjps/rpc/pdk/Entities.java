@@ -4,9 +4,9 @@ import io.kjps.pdk.PdkException;
 import io.kjps.pdk.entity.Consumer;
 import io.kjps.pdk.entity.Credential;
 import io.kjps.pdk.entity.FormattedMemoryStats;
+import io.kjps.pdk.entity.GatewayService;
 import io.kjps.pdk.entity.MemoryStats;
 import io.kjps.pdk.entity.Route;
-import io.kjps.pdk.entity.Service;
 import io.kjps.pdk.entity.UriCaptures;
 import io.kjps.pdk.entity.VaultReference;
 import java.util.ArrayList;
@@ -92,12 +92,12 @@ final class Entities {
                 foreignId(m, t, "service"), t);
     }
 
-    static Service service(String m, Object v) {
+    static GatewayService service(String m, Object v) {
         Map<String, Object> t = table(m, v);
         if (t == null) {
             return null;
         }
-        return new Service(str(m, t, "id"), str(m, t, "name"), str(m, t, "protocol"), str(m, t, "host"),
+        return new GatewayService(str(m, t, "id"), str(m, t, "name"), str(m, t, "protocol"), str(m, t, "host"),
                 lng(m, t, "port"), str(m, t, "path"), lng(m, t, "retries"), lng(m, t, "connect_timeout"),
                 lng(m, t, "write_timeout"), lng(m, t, "read_timeout"), strings(m, t.get("tags")), t);
     }

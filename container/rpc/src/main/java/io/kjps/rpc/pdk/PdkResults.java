@@ -48,6 +48,19 @@ public final class PdkResults {
 
     /**
      * @param method the PDK method, for messages
+     * @param v a result that Kong means as a small integer (an HTTP status)
+     * @return it as an int; Kong sends integral floats as integers and sometimes the reverse
+     */
+    public static int intValue(String method, Object v) {
+        long l = longValue(method, v);
+        if (l != (int) l) {
+            throw unexpected(method, "an int", v);
+        }
+        return (int) l;
+    }
+
+    /**
+     * @param method the PDK method, for messages
      * @param v a result
      * @return it as a double
      */

@@ -1,8 +1,8 @@
 package io.kjps.rpc.pdk;
 
 import io.kjps.pdk.Router;
+import io.kjps.pdk.entity.GatewayService;
 import io.kjps.pdk.entity.Route;
-import io.kjps.pdk.entity.Service;
 
 /** {@code kong.router} over a {@link PdkCaller}. */
 final class RouterPdk implements Router {
@@ -19,7 +19,7 @@ final class RouterPdk implements Router {
     }
 
     @Override
-    public Service getService() {
+    public GatewayService getService() {
         String m = "kong.router.get_service";
         return Entities.service(m, k.call(m));
     }

@@ -13,9 +13,9 @@ final class ServiceResponsePdk implements ServiceResponse {
     }
 
     @Override
-    public long getStatus() {
+    public int getStatus() {
         String m = "kong.service.response.get_status";
-        return PdkResults.longValue(m, k.call(m));
+        return PdkResults.intValue(m, k.call(m));
     }
 
     @Override

@@ -65,7 +65,7 @@ class EventRecorderTest {
         public PluginRecorder plugin(String pluginName) {
             return new PluginRecorder() {
                 @Override
-                public void eventEnded(Phase phase, Outcome outcome, long durationNanos) {
+                public void eventEnded(Phase phase, EventEnd outcome, long durationNanos) {
                     lines.add(pluginName + " " + phase.kongName() + " " + outcome.label());
                     durations.add(durationNanos);
                 }

@@ -10,9 +10,9 @@ import io.kjps.pdk.PdkException;
 import io.kjps.pdk.entity.Consumer;
 import io.kjps.pdk.entity.Credential;
 import io.kjps.pdk.entity.FormattedMemoryStats;
+import io.kjps.pdk.entity.GatewayService;
 import io.kjps.pdk.entity.MemoryStats;
 import io.kjps.pdk.entity.Route;
-import io.kjps.pdk.entity.Service;
 import io.kjps.pdk.entity.UriCaptures;
 import io.kjps.pdk.entity.VaultReference;
 import io.kjps.rpc.pdk.EventKongTest.Call;
@@ -71,8 +71,8 @@ class EventKongFullSurfaceTest {
         Map<Object, Object> service = map("id", "s-1", "name", "echo", "protocol", "http", "host", "127.0.0.1",
                 "port", 15555L, "retries", 5L, "connect_timeout", 60000L, "write_timeout", 60000L,
                 "read_timeout", 60000.0, "enabled", true);
-        Service s = check(call("kong.router.get_service"), service, k -> k.router().getService());
-        assertEquals(new Service("s-1", "echo", "http", "127.0.0.1", 15555L, null, 5L, 60000L, 60000L, 60000L,
+        GatewayService s = check(call("kong.router.get_service"), service, k -> k.router().getService());
+        assertEquals(new GatewayService("s-1", "echo", "http", "127.0.0.1", 15555L, null, 5L, 60000L, 60000L, 60000L,
                 List.of(), s.raw()), s);
         assertNull(check(call("kong.router.get_service"), null, k -> k.router().getService()));
     }

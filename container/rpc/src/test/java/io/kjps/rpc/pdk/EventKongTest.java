@@ -126,7 +126,7 @@ class EventKongTest {
 
     @Test
     void response() {
-        assertEquals(call("kong.response.get_status"), check(200L, k -> k.response().getStatus(), 200L));
+        assertEquals(call("kong.response.get_status"), check(200L, k -> k.response().getStatus(), 200));
         assertEquals(call("kong.response.get_header", "x"), check("v", k -> k.response().getHeader("x"), "v"));
         assertEquals(call("kong.response.get_headers"),
                 check(Map.of("x", "v"), k -> k.response().getHeaders(), Map.of("x", List.of("v"))));
@@ -204,7 +204,7 @@ class EventKongTest {
         assertEquals(1, raw.args().size(), "the byte[] is one argument, not spread");
         assertSame(body, raw.args().get(0));
         assertEquals(call("kong.service.response.get_status"),
-                check(502L, k -> k.service().response().getStatus(), 502L));
+                check(502L, k -> k.service().response().getStatus(), 502));
         assertEquals(call("kong.service.response.get_header", "x-echo-upstream"),
                 check("1", k -> k.service().response().getHeader("x-echo-upstream"), "1"));
         assertEquals(call("kong.service.response.get_headers"),
@@ -262,6 +262,12 @@ class EventKongTest {
         PdkException nil = assertThrows(PdkException.class,
                 () -> new EventKong(new FakeCaller()).response().getStatus());
         assertEquals("kong.response.get_status: expected a number from Kong, got nil", nil.getMessage());
+        PdkException big = assertThrows(PdkException.class,
+                () -> new EventKong(new FakeCaller().answer(1L << 40)).response().getStatus());
+        assertTrue(big.getMessage().startsWith("kong.response.get_status: expected an int from Kong, got "),
+                big.getMessage());
+        assertEquals(204, new EventKong(new FakeCaller().answer(204.0)).service().response().getStatus(),
+                "an integral float is a status too");
     }
 
     @Test

@@ -2,9 +2,9 @@ package io.kjps.socket.internal;
 
 import io.kjps.rpc.dispatch.Dispatcher;
 import io.kjps.rpc.dispatch.Event;
+import io.kjps.rpc.dispatch.EventEnd;
 import io.kjps.rpc.dispatch.EventRecorder;
 import io.kjps.rpc.dispatch.ServedPlugin;
-import io.kjps.rpc.dispatch.Outcome;
 import io.kjps.rpc.plugin.Phase;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -53,7 +53,7 @@ final class Metrics implements EventRecorder {
     private static final double[] PDK_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
             0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
     private static final Phase[] PHASES = Phase.values();
-    private static final Outcome[] OUTCOMES = Outcome.values();
+    private static final EventEnd[] OUTCOMES = EventEnd.values();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
@@ -216,7 +216,7 @@ final class Metrics implements EventRecorder {
         }
 
         @Override
-        public void eventEnded(Phase phase, Outcome outcome, long durationNanos) {
+        public void eventEnded(Phase phase, EventEnd outcome, long durationNanos) {
             int p = phase.ordinal();
             DistributionDataPoint d = durations.get(p);
             if (d == null) {
@@ -261,7 +261,7 @@ final class Metrics implements EventRecorder {
                 }
             }
             Map<String, Object> byOutcome = new LinkedHashMap<>();
-            for (Outcome o : OUTCOMES) {
+            for (EventEnd o : OUTCOMES) {
                 long k = 0;
                 for (int p = 0; p < PHASES.length; p++) {
                     CounterDataPoint c = outcomes.get(p * OUTCOMES.length + o.ordinal());

@@ -3,8 +3,8 @@ package io.kjps.socket.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kjps.rpc.dispatch.EventEnd;
 import io.kjps.rpc.dispatch.EventRecorder;
-import io.kjps.rpc.dispatch.Outcome;
 import io.kjps.rpc.plugin.Phase;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -19,9 +19,9 @@ class MetricsTest {
         Metrics m = new Metrics();
         EventRecorder.PluginRecorder hello = m.plugin("hello");
         hello.pdkCall("kong.request.get_header", TimeUnit.MICROSECONDS.toNanos(300));
-        hello.eventEnded(Phase.ACCESS, Outcome.RET, TimeUnit.MILLISECONDS.toNanos(2));
-        hello.eventEnded(Phase.ACCESS, Outcome.EXIT, TimeUnit.MILLISECONDS.toNanos(700));
-        m.plugin("block").eventEnded(Phase.LOG, Outcome.TIMEOUT, TimeUnit.SECONDS.toNanos(31));
+        hello.eventEnded(Phase.ACCESS, EventEnd.RET, TimeUnit.MILLISECONDS.toNanos(2));
+        hello.eventEnded(Phase.ACCESS, EventEnd.EXIT, TimeUnit.MILLISECONDS.toNanos(700));
+        m.plugin("block").eventEnded(Phase.LOG, EventEnd.TIMEOUT, TimeUnit.SECONDS.toNanos(31));
         m.instanceStarted("hello");
         m.instanceClosed("hello", true);
         m.bundleUpdated("io.example.hello");
@@ -94,7 +94,7 @@ class MetricsTest {
             EventRecorder.PluginRecorder p = m.plugin(i % 2 == 0 ? "hello" : "block");
             p.pdkCall("kong.request.get_header", 40_000 + i);
             p.pdkCall("kong.response.set_header", 40_000 + i);
-            p.eventEnded(Phase.ACCESS, (i & 7) == 0 ? Outcome.EXIT : Outcome.RET, 100_000 + i);
+            p.eventEnded(Phase.ACCESS, (i & 7) == 0 ? EventEnd.EXIT : EventEnd.RET, 100_000 + i);
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.kjps.emulator.EventOutcome;
-import io.kjps.emulator.PdkCall;
+import io.kjps.emulator.ReceivedPdkCall;
 import io.kjps.processor.KongMetaschemaCheck;
 import io.kjps.testkit.PluginTester;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +24,9 @@ class HelloTest {
         assertEquals("hi", r.response().header("x-hello-greeting"), "the @Default of greeting");
         EventOutcome access = r.outcomes().get("access");
         assertEquals(EventOutcome.Ending.RET, access.ending());
-        assertEquals(List.of(new PdkCall("kong.request.get_header", List.of("x-name")),
-                new PdkCall("kong.response.set_header", List.of("x-hello", "hello Alice")),
-                new PdkCall("kong.response.set_header", List.of("x-hello-greeting", "hi"))), access.calls());
+        assertEquals(List.of(new ReceivedPdkCall("kong.request.get_header", List.of("x-name")),
+                new ReceivedPdkCall("kong.response.set_header", List.of("x-hello", "hello Alice")),
+                new ReceivedPdkCall("kong.response.set_header", List.of("x-hello-greeting", "hi"))), access.calls());
         assertEquals(List.of("access"), List.copyOf(r.outcomes().keySet()), "hello has only an access phase");
     }
 

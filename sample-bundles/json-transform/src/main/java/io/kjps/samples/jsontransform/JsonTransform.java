@@ -2,8 +2,8 @@ package io.kjps.samples.jsontransform;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.kjps.pdk.Kong;
 import io.kjps.plugin.KongPhaseHandler;
 import io.kjps.plugin.KongPlugin;
@@ -57,7 +57,7 @@ public class JsonTransform implements KongPhaseHandler<JsonTransform.Config> {
         if (!config.addField().isEmpty()) {
             body.addProperty(config.addField(), config.addValue());
         }
-        int status = (int) kong.service().response().getStatus();
+        int status = kong.service().response().getStatus();
         kong.response().exit(status, body.toString().getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Type", "application/json"));
     }

@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kjps.emulator.EventOutcome;
 import io.kjps.emulator.FakeRequest;
-import io.kjps.emulator.PdkCall;
+import io.kjps.emulator.ReceivedPdkCall;
 import io.kjps.processor.KongMetaschemaCheck;
 import io.kjps.rpc.config.ConfigDecoder;
 import io.kjps.testkit.PluginTester;
@@ -96,7 +96,7 @@ class PdkCheckTest {
                 .request(q -> q.header("x-provoke", "bad-arg")).run();
         EventOutcome access = r.outcomes().get("access");
         assertEquals(EventOutcome.Ending.ABANDONED, access.ending());
-        assertEquals(new PdkCall("kong.response.set_header", List.of(42L, "x")), access.terminalCall());
+        assertEquals(new ReceivedPdkCall("kong.response.set_header", List.of(42L, "x")), access.terminalCall());
         assertEquals("invalid header name \"42\": got number, expected string", access.abandonReason());
         assertEquals(List.of("kong.request.get_header", "kong.response.set_header"), access.methods(),
                 "nothing after the call that raised");

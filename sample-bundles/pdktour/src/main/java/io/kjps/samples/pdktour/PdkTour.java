@@ -4,9 +4,9 @@ import io.kjps.pdk.Kong;
 import io.kjps.pdk.entity.Consumer;
 import io.kjps.pdk.entity.Credential;
 import io.kjps.pdk.entity.FormattedMemoryStats;
+import io.kjps.pdk.entity.GatewayService;
 import io.kjps.pdk.entity.MemoryStats;
 import io.kjps.pdk.entity.Route;
-import io.kjps.pdk.entity.Service;
 import io.kjps.pdk.entity.UriCaptures;
 import io.kjps.pdk.entity.VaultReference;
 import io.kjps.plugin.KongPhaseHandler;
@@ -146,7 +146,7 @@ public class PdkTour implements KongPhaseHandler<PdkTour.Config> {
         Route route = kong.router().getRoute();
         report(kong, "route", route.id() + "/" + route.name() + "/" + route.protocols() + "/" + route.paths() + "/"
                 + route.stripPath() + "/" + route.serviceId());
-        Service service = kong.router().getService();
+        GatewayService service = kong.router().getService();
         report(kong, "service", service.id() + "/" + service.host() + "/" + service.port() + "/"
                 + service.readTimeout());
         // kong.service

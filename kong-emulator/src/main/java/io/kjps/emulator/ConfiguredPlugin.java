@@ -16,7 +16,7 @@ import java.util.Objects;
  * </ul>
  * Thread-safe.
  */
-public final class KongPlugin {
+public final class ConfiguredPlugin {
     private record Started(long id, String config) {
     }
 
@@ -26,7 +26,7 @@ public final class KongPlugin {
     private volatile String config;
     private volatile Started started;
 
-    KongPlugin(KongEmulator emulator, String name, String config) {
+    ConfiguredPlugin(KongEmulator emulator, String name, String config) {
         this.emulator = emulator;
         this.name = Objects.requireNonNull(name);
         this.config = Objects.requireNonNull(config);
@@ -117,6 +117,6 @@ public final class KongPlugin {
 
     @Override
     public String toString() {
-        return "KongPlugin[" + name + ", instance " + cachedInstanceId() + "]";
+        return "ConfiguredPlugin[" + name + ", instance " + cachedInstanceId() + "]";
     }
 }

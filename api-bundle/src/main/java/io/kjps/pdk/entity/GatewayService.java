@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Kong service entity ({@code kong.router.get_service()}).
+ * A Kong Gateway Service entity ({@code kong.router.get_service()}). Named as Kong's Admin API and Kong Manager
+ * name it, so that it is not confused with the {@code kong.service} namespace, {@link io.kjps.pdk.Service}.
  *
  * @param id the UUID
  * @param name the name, or {@code null}
@@ -19,6 +20,6 @@ import java.util.Map;
  * @param tags the tags
  * @param raw the whole table Kong sent
  */
-public record Service(String id, String name, String protocol, String host, Long port, String path, Long retries,
+public record GatewayService(String id, String name, String protocol, String host, Long port, String path, Long retries,
         Long connectTimeout, Long writeTimeout, Long readTimeout, List<String> tags, Map<String, Object> raw) {
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
  * How an event ended, as the metrics count it ({@link EventRecorder}). Exactly one per {@code plugin.HandleEvent}
  * that named a phase the plugin handles.
  */
-public enum Outcome {
+public enum EventEnd {
     /** The phase method returned; Kong got {@code "ret"}. */
     RET,
     /** A terminal PDK call ({@code kong.response.exit}, {@code kong.response.error}) ended it. */

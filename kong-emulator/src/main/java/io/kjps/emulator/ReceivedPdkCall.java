@@ -9,14 +9,14 @@ import java.util.List;
  * @param args   the arguments as Kong's Lua sees them (bin and str both as strings, ext as null, map entries with
  *               nil values dropped, trailing nils dropped); unmodifiable
  */
-public record PdkCall(String method, List<Object> args) {
+public record ReceivedPdkCall(String method, List<Object> args) {
     /**
      * Makes {@code args} an unmodifiable copy (nulls allowed).
      *
      * @param method the dotted PDK path
      * @param args   the arguments
      */
-    public PdkCall {
+    public ReceivedPdkCall {
         args = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(args));
     }
 
