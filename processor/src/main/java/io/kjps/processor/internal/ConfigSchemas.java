@@ -16,7 +16,6 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.PackageElement;
@@ -496,13 +495,7 @@ public final class ConfigSchemas {
     }
 
     private Object value(AnnotationMirror am, String name) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> v
-                : elements.getElementValuesWithDefaults(am).entrySet()) {
-            if (v.getKey().getSimpleName().contentEquals(name)) {
-                return v.getValue().getValue();
-            }
-        }
-        return null;
+        return AnnotationValues.value(elements, am, name);
     }
 
     private Map<String, Object> attributes(Element e, KongType type, String label) {

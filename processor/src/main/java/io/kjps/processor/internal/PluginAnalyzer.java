@@ -13,7 +13,6 @@ import io.kjps.model.PluginDescriptor;
 import io.kjps.model.PluginRules;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -202,13 +201,7 @@ public final class PluginAnalyzer {
     }
 
     private Object value(AnnotationMirror am, String name) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> v
-                : elements.getElementValuesWithDefaults(am).entrySet()) {
-            if (v.getKey().getSimpleName().contentEquals(name)) {
-                return v.getValue().getValue();
-            }
-        }
-        return null;
+        return AnnotationValues.value(elements, am, name);
     }
 
     /** The parameterization of {@code target} among the supertypes of {@code start}, or null. */
