@@ -7,6 +7,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,15 +43,51 @@ import java.util.Set;
  * @param fields a {@code record}'s fields, else empty
  * @param elements an {@code array}'s or {@code set}'s element type, else {@code null}
  * @param values a {@code map}'s value type, else {@code null}
+ * @param attributes the field's other attributes in Kong's schema ({@code required}, {@code between},
+ *                   {@code len_min}, {@code one_of}, ...), as the processor wrote them into the schema, in order;
+ *                   empty for an element or value type and in descriptors written before they were carried
  */
 public record ConfigField(String member, String name, String type, String defaultText, List<ConfigField> fields,
-                          ConfigField elements, ConfigField values) {
+                          ConfigField elements, ConfigField values, Map<String, JsonElement> attributes) {
 
     /**
-     * Keeps the fields unmodifiable.
+     * Keeps the fields and attributes unmodifiable.
      */
     public ConfigField {
         fields = fields == null ? List.of() : List.copyOf(fields);
+        Map<String, JsonElement> copy = new LinkedHashMap<>();
+        if (attributes != null) {
+            attributes.forEach((k, v) -> copy.put(k, v.deepCopy()));
+        }
+        attributes = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A field without attributes.
+     *
+     * @param member see the record
+     * @param name see the record
+     * @param type see the record
+     * @param defaultText see the record
+     * @param fields see the record
+     * @param elements see the record
+     * @param values see the record
+     */
+    public ConfigField(String member, String name, String type, String defaultText, List<ConfigField> fields,
+                       ConfigField elements, ConfigField values) {
+        this(member, name, type, defaultText, fields, elements, values, null);
+    }
+
+    /**
+     * Kong's rule for a value left out: a field {@code required} without a default is refused with
+     * {@code required field missing} (Kong fills a field that has a default before it validates).
+     *
+     * @return whether Kong refuses a config that leaves this field out or sets it to {@code null}
+     */
+    public boolean requiredWithoutDefault() {
+        JsonElement required = attributes.get("required");
+        return defaultText == null && required != null && required.isJsonPrimitive()
+                && required.getAsJsonPrimitive().isBoolean() && required.getAsBoolean();
     }
 
     /** What a config type may contain, for messages. */
@@ -100,7 +138,7 @@ public record ConfigField(String member, String name, String type, String defaul
 
     /**
      * @return this field as the descriptor holds it: {@code {"Member","Name","Type","Default","Fields","Elements",
-     *         "Values"}}, each only when it has a value
+     *         "Values","Attributes"}}, each only when it has a value
      */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
@@ -122,6 +160,11 @@ public record ConfigField(String member, String name, String type, String defaul
         }
         if (values != null) {
             o.add("Values", values.toJson());
+        }
+        if (!attributes.isEmpty()) {
+            JsonObject a = new JsonObject();
+            attributes.forEach((k, v) -> a.add(k, v.deepCopy()));
+            o.add("Attributes", a);
         }
         return o;
     }
@@ -147,9 +190,14 @@ public record ConfigField(String member, String name, String type, String defaul
             }
             list.getAsJsonArray().forEach(f -> fields.add(fromJson(f, true)));
         }
+        JsonElement attributes = o.get("Attributes");
+        if (attributes != null && !attributes.isJsonObject()) {
+            throw new IllegalArgumentException("the Attributes of a config field must be an object, got " + attributes);
+        }
         return new ConfigField(member, name, type, string(o, "Default", true), fields,
                 o.has("Elements") ? fromJson(o.get("Elements"), false) : null,
-                o.has("Values") ? fromJson(o.get("Values"), false) : null);
+                o.has("Values") ? fromJson(o.get("Values"), false) : null,
+                attributes == null ? null : attributes.getAsJsonObject().asMap());
     }
 
     private static String string(JsonObject o, String key, boolean optional) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,6 +35,27 @@ class ConfigFieldTest {
         assertNull(ConfigField.kongType(javaType));
         assertTrue(ConfigField.isRefused(javaType));
         assertTrue(ConfigField.noKongType(javaType).startsWith("has type " + javaType + ", which has no Kong type"));
+    }
+
+    @Test
+    void attributesGoThroughTheDescriptorAndTellWhatKongRequires() {
+        ConfigField path = new ConfigField("path", "path", "string", null, List.of(), null, null,
+                Map.of("required", new JsonPrimitive(true), "len_min", new JsonPrimitive(1)));
+        ConfigField read = ConfigField.fromJson(JsonParser.parseString(path.toJson().toString()), true);
+        assertEquals(path, read);
+        assertEquals(new JsonPrimitive(1), read.attributes().get("len_min"));
+        assertTrue(read.requiredWithoutDefault(), "required, nothing for Kong to fill in");
+        ConfigField withDefault = new ConfigField("path", "path", "string", "/tmp/x", List.of(), null, null,
+                Map.of("required", new JsonPrimitive(true)));
+        assertFalse(withDefault.requiredWithoutDefault(), "Kong fills the default before it validates");
+        ConfigField plain = ConfigField.of("path", null, "string", null);
+        assertTrue(plain.attributes().isEmpty());
+        assertFalse(plain.toJson().has("Attributes"), "no attributes, no key: older descriptors read the same");
+        assertFalse(plain.requiredWithoutDefault());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigField.fromJson(
+                JsonParser.parseString("{\"Member\":\"a\",\"Name\":\"a\",\"Type\":\"string\",\"Attributes\":[]}"),
+                true));
+        assertTrue(e.getMessage().startsWith("the Attributes of a config field must be an object"), e.getMessage());
     }
 
     @Test

@@ -26,7 +26,8 @@ import java.util.Map;
  * transient and synthetic ones; {@link Name}, else the Java name in snake_case), enums by {@code name()},
  * collections and arrays as arrays, maps as objects. A {@code char} is refused, as the processor and the decoder
  * refuse it. A {@code null} field is written as JSON {@code null}, as Kong sends a field that has no
- * value, so the decoder applies its {@code @Default}.
+ * value, so the decoder applies its {@code @Default}; with the resolved fields, a {@code null} field that is
+ * {@code required} without a default is refused as Kong refuses it ({@link ConfigField#requiredWithoutDefault()}).
  */
 final class ConfigJson {
     /** Deeper than any config; a cycle between objects ends here instead of in a stack overflow. */
@@ -158,10 +159,17 @@ final class ConfigJson {
         return f.get(v);
     }
 
-    /** A member of a type the model refuses is refused whatever its value, as the processor and decoder do. */
+    /**
+     * A member of a type the model refuses is refused whatever its value, as the processor and decoder do; a
+     * {@code null} member that Kong requires and cannot fill from a default is refused with Kong's words, as Kong
+     * refuses such a config before it reaches the server.
+     */
     private static JsonElement member(ConfigMembers.Member m, Object value, String path, int depth) {
         if (ConfigField.isRefused(m.raw().getName())) {
             throw new IllegalArgumentException(path + " " + ConfigField.noKongType(m.raw().getName()));
+        }
+        if (value == null && m.resolved() && m.field().requiredWithoutDefault()) {
+            throw new IllegalArgumentException(path + ": required field missing (Kong refuses this config)");
         }
         return value(value, m.resolved() ? m.field() : null, path, depth + 1);
     }

@@ -172,7 +172,9 @@ public final class PluginTester<C> {
      * @param config the config, of the plugin's config type
      * @return this
      * @throws IllegalArgumentException when the object holds a value JSON cannot (a non-finite number, a map key
-     *         that is not a string, enum, number or boolean, a JDK type such as {@code Optional}, or a cycle)
+     *         that is not a string, enum, number or boolean, a JDK type such as {@code Optional}, or a cycle), or
+     *         leaves {@code null} a field that is {@code @Required} without a {@code @Default}, which Kong refuses
+     *         ({@code config.<field>: required field missing})
      * @throws NullPointerException when {@code config} is null: leave the call out, so every default applies
      */
     public PluginTester<C> config(C config) {

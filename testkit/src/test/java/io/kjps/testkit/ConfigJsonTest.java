@@ -163,4 +163,28 @@ class ConfigJsonTest {
         assertEquals("config[1] " + io.kjps.model.ConfigField.noKongType("java.lang.Character"),
                 assertThrows(IllegalArgumentException.class, () -> ConfigJson.write(List.of('x'))).getMessage());
     }
+
+    /**
+     * Kong refuses a config that leaves out a field {@code required} without a default ({@code config.path: required
+     * field missing}) before it reaches the server, so the writer refuses it too, by the resolved fields'
+     * attributes; with a default Kong fills the field in, so a {@code null} there is written and the default applies.
+     */
+    @Test
+    void aRequiredFieldWithoutDefaultLeftOutIsRefusedAsKongRefusesIt() {
+        record Log(String path, String format) {
+        }
+        com.google.gson.JsonPrimitive yes = new com.google.gson.JsonPrimitive(true);
+        List<io.kjps.model.ConfigField> resolved = List.of(
+                new io.kjps.model.ConfigField("path", "path", "string", null, List.of(), null, null,
+                        Map.of("required", yes)),
+                new io.kjps.model.ConfigField("format", "format", "string", "json", List.of(), null, null,
+                        Map.of("required", yes)));
+        assertEquals("config.path: required field missing (Kong refuses this config)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ConfigJson.write(new Log(null, "text"), resolved)).getMessage());
+        assertEquals("{\"path\":\"/var/log/x\",\"format\":null}",
+                ConfigJson.write(new Log("/var/log/x", null), resolved));
+        assertEquals(new Log("/var/log/x", "json"), ConfigDecoder.forType(Log.class, resolved)
+                .decode(ConfigJson.write(new Log("/var/log/x", null), resolved)));
+    }
 }

@@ -1,5 +1,7 @@
 package io.kjps.processor.internal;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -76,9 +78,16 @@ public final class PluginAnalyzer {
                         : ConfigField.defaultIsText(f.type().kong()) ? (String) dflt : Json.write(dflt);
                 ConfigField shape = shape(f.type());
                 out.add(new ConfigField(f.element().getSimpleName().toString(), f.name(), f.type().kong(),
-                        defaultText, shape.fields(), shape.elements(), shape.values()));
+                        defaultText, shape.fields(), shape.elements(), shape.values(), attributes(f)));
             }
             return out;
+        }
+
+        /** The field's attributes in its Kong schema but its default (which the resolved field holds as text). */
+        private static Map<String, JsonElement> attributes(KongType.Field f) {
+            Map<String, Object> attributes = new LinkedHashMap<>(f.attributes());
+            attributes.remove("default");
+            return JsonParser.parseString(Json.write(attributes)).getAsJsonObject().asMap();
         }
 
         private static ConfigField shape(KongType type) {
