@@ -270,7 +270,9 @@ public final class ConfigSchemas {
             TypeElement owner = (TypeElement) t.asElement();
             for (VariableElement f : ElementFilter.fieldsIn(owner.getEnclosedElements())) {
                 Set<Modifier> mods = f.getModifiers();
-                if (mods.contains(Modifier.STATIC) || mods.contains(Modifier.TRANSIENT)) {
+                // the model's member rule; a field in source is never synthetic
+                if (!ConfigField.isConfigField(mods.contains(Modifier.STATIC), mods.contains(Modifier.TRANSIENT),
+                        false)) {
                     for (AnnotationMirror am : f.getAnnotationMirrors()) {
                         String n = annotationName(am);
                         if (n.startsWith(CONFIG)) {
